@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
+	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/migrations"
+	"github.com/boothlead/boothlead/models"
+)
+
+// openDB opens the one pool that goose, gorm and the session store share, and checks it answers.
+func openDB(ctx context.Context, url string) (*sql.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(25)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("cannot reach the database (is DATABASE_URL right? `make db` starts a local one): %w", err)
+	}
+	return db, nil
+}
+
+func openGorm(db *sql.DB) (*gorm.DB, error) {
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), models.GormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	return gdb, nil
+}
+
+// withStore runs fn with a migrated database: the CLI commands use it.
+func (e env) withStore(ctx context.Context, fn func(cfg config, db *sql.DB, store *models.Store) error) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := migrations.Pending(ctx, db); err != nil {
+		return err
+	} else if n > 0 {
+		if _, err := migrations.Up(ctx, db); err != nil {
+			return err
+		}
+	}
+	gdb, err := openGorm(db)
+	if err != nil {
+		return err
+	}
+	return fn(cfg, db, models.NewStore(gdb))
+}
+
+func (e env) migrate(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usagef("migrate takes no arguments")
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := migrations.Up(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "applied %d migration(s); the schema is up to date\n", n)
+	return nil
+}
+
+func (e env) serve(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usagef("serve takes no arguments (configure it with environment variables)")
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg)
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := migrations.Up(ctx, db)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("migrations applied", slog.Int("count", n))
+	}
+	gdb, err := openGorm(db)
+	if err != nil {
+		return err
+	}
+	store := models.NewStore(gdb)
+	hub := models.NewHub(cfg.DatabaseURL, log)
+	go hub.Run(ctx)
+
+	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
+		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy})
+	srv := &http.Server{Addr: cfg.Addr, Handler: router, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	srv.RegisterOnShutdown(hub.Close) // live streams end so Shutdown need not wait for them
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/views/paths"
+)
+
+// home sends people where they belong: setup on a new install, sign-in, or the events.
+func (s *Server) home(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, paths.Events())
+	}
+	n, err := s.store.StaffCount(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return c.Redirect(http.StatusSeeOther, paths.Setup())
+	}
+	return s.loginForm(c)
+}
+
+func (s *Server) setupForm(c echo.Context) error {
+	n, err := s.store.StaffCount(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return c.Redirect(http.StatusSeeOther, paths.Login())
+	}
+	return render(c, http.StatusOK, pages.SetupPage(s.chrome(c, "Set up", ""), pages.SetupVM{}))
+}
+
+// setup creates the first admin and signs them in; afterwards the page is gone for good.
+func (s *Server) setup(c echo.Context) error {
+	in := models.StaffInput{Name: c.FormValue("name"), Email: c.FormValue("email"),
+		Password: c.FormValue("password"), Role: models.RoleAdmin}
+	u, err := models.NewStaffUser(in)
+	if err == nil {
+		u, err = s.store.CreateFirstAdmin(c.Request().Context(), u)
+	}
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		vm := pages.SetupVM{Name: in.Name, Email: in.Email, Errors: ve.Fields}
+		return render(c, http.StatusUnprocessableEntity, pages.SetupPage(s.chrome(c, "Set up", ""), vm))
+	case errors.Is(err, models.ErrSetupDone):
+		return c.Redirect(http.StatusSeeOther, paths.Login())
+	case err != nil:
+		return err
+	}
+	if err := s.signIn(c, u, "Browser"); err != nil {
+		return err
+	}
+	s.flash(c, "Welcome, "+u.Name+". Create your first event.")
+	return seeOther(c, paths.NewEvent())
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	return render(c, http.StatusOK, pages.LoginPage(s.chrome(c, "Sign in", ""), pages.LoginVM{Next: c.QueryParam("next")}))
+}
+
+// login checks the credentials; a wrong email and a wrong password get the same answer.
+func (s *Server) login(c echo.Context) error {
+	email, next := strings.TrimSpace(c.FormValue("email")), c.FormValue("next")
+	u, err := s.store.Authenticate(c.Request().Context(), email, c.FormValue("password"), c.RealIP())
+	vm := pages.LoginVM{Email: email, Next: next}
+	switch {
+	case errors.Is(err, models.ErrBadLogin):
+		vm.Error = "Wrong email or password."
+		return render(c, http.StatusUnauthorized, pages.LoginPage(s.chrome(c, "Sign in", ""), vm))
+	case errors.Is(err, models.ErrTooManyTries):
+		vm.Error = "Too many failed attempts. Wait 15 minutes, or ask an admin for a password reset link."
+		return render(c, http.StatusTooManyRequests, pages.LoginPage(s.chrome(c, "Sign in", ""), vm))
+	case err != nil:
+		return err
+	}
+	if err := s.signIn(c, u, "Browser"); err != nil {
+		return err
+	}
+	return seeOther(c, safeNext(next))
+}
+
+// signIn starts a session for u on a new device record, with a fresh session id.
+func (s *Server) signIn(c echo.Context, u models.StaffUser, label string) error {
+	ctx := c.Request().Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	d, err := s.store.CreateDevice(ctx, u.ID, label, c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "device_id", d.ID)
+	c.Set(userKey, &u)
+	return nil
+}
+
+// logout ends this device's session.
+func (s *Server) logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	if u := currentUser(c); u != nil {
+		if id := s.sessions.GetInt64(ctx, "device_id"); id != 0 {
+			if err := s.store.EndDevice(ctx, u.ID, id); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	return seeOther(c, paths.Login())
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return paths.Events()
+	}
+	return next
+}
+
+func (s *Server) resetForm(c echo.Context) error {
+	u, err := s.store.PasswordResetUser(c.Request().Context(), c.Param("token"))
+	if errors.Is(err, models.ErrTokenUsed) {
+		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.ResetPage(s.chrome(c, "New password", ""), pages.ResetVM{Token: c.Param("token"), Name: u.Name}))
+}
+
+func (s *Server) reset(c echo.Context) error {
+	token := c.Param("token")
+	u, err := s.store.UsePasswordReset(c.Request().Context(), token, c.FormValue("password"))
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		who, _ := s.store.PasswordResetUser(c.Request().Context(), token)
+		vm := pages.ResetVM{Token: token, Name: who.Name, Errors: ve.Fields}
+		return render(c, http.StatusUnprocessableEntity, pages.ResetPage(s.chrome(c, "New password", ""), vm))
+	case errors.Is(err, models.ErrTokenUsed):
+		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+	case err != nil:
+		return err
+	}
+	if err := s.signIn(c, u, "Browser"); err != nil {
+		return err
+	}
+	s.flash(c, "Your new password is saved.")
+	return seeOther(c, paths.Events())
+}
+
+func (s *Server) account(c echo.Context) error {
+	u := currentUser(c)
+	vm := pages.AccountVM{Name: u.Name, Email: u.Email, Role: u.Role, Saved: c.QueryParam("saved") == "1"}
+	return render(c, http.StatusOK, pages.AccountPage(s.chrome(c, "Your account", "account"), vm))
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	u := currentUser(c)
+	err := s.store.ChangePassword(c.Request().Context(), u.ID, c.FormValue("current_password"), c.FormValue("new_password"))
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		vm := pages.AccountVM{Name: u.Name, Email: u.Email, Role: u.Role, Errors: ve.Fields}
+		return render(c, http.StatusUnprocessableEntity, pages.AccountPage(s.chrome(c, "Your account", "account"), vm))
+	}
+	if err != nil {
+		return err
+	}
+	return seeOther(c, paths.Account()+"?saved=1")
+}

@@ -1,0 +1,98 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/views/pages"
+)
+
+// statusOf maps an error to the HTTP status it becomes.
+func statusOf(err error) int {
+	var he *echo.HTTPError
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &he):
+		return he.Code
+	case errors.Is(err, models.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, models.ErrConflict):
+		return http.StatusConflict
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, models.ErrTooManyTries):
+		return http.StatusTooManyRequests
+	case errors.Is(err, context.Canceled):
+		return 499
+	}
+	return http.StatusInternalServerError
+}
+
+// errorHandler renders every error as a friendly page in the app's look. Messages we wrote for
+// 4xx answers are shown; anything else shows only the request id. SQL or driver text never
+// reaches a page.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return // e.g. a CSV stream broke half-way: nothing more can be sent
+	}
+	code := statusOf(err)
+	if code == 499 {
+		return
+	}
+	msg := ""
+	var he *echo.HTTPError
+	if errors.As(err, &he) && code < 500 {
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		}
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		msg = "Some of what was sent is not valid."
+	}
+	vm := pages.ErrorVM{Status: code, Title: http.StatusText(code), Message: msg, RequestID: requestID(c)}
+	switch code {
+	case http.StatusNotFound:
+		vm.Title = "Page not found"
+		if vm.Message == "" || vm.Message == http.StatusText(code) {
+			vm.Message = "There is nothing at this address. Check the link, or start again from the home page."
+		}
+	case http.StatusForbidden:
+		vm.Title = "Not allowed"
+	case http.StatusRequestEntityTooLarge:
+		vm.Title = "Too much at once"
+		vm.Message = "What you sent is larger than we accept. Shorten the longest fields and try again."
+	case http.StatusTooManyRequests:
+		vm.Title = "Please slow down"
+		if vm.Message == "" {
+			vm.Message = "Too many attempts in a short time. Wait a minute and try again."
+		}
+	case http.StatusMethodNotAllowed:
+		vm.Message = "This address does not accept that kind of request."
+	}
+	if code >= 500 {
+		vm.Title = "Something went wrong"
+		vm.Message = ""
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(code)
+		return
+	}
+	if rerr := render(c, code, pages.ErrorPage(s.chrome(c, vm.Title, ""), vm)); rerr != nil {
+		s.log.Error("render error page", slog.String("err", fmt.Sprint(rerr)), slog.String("request_id", vm.RequestID))
+		_ = c.String(code, vm.Title)
+	}
+}
+
+func requestID(c echo.Context) string {
+	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+		return id
+	}
+	return c.Request().Header.Get(echo.HeaderXRequestID)
+}

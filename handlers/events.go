@@ -1,0 +1,180 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/views/layouts"
+	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/views/paths"
+)
+
+// event loads the event named by the :slug parameter (404 when there is none).
+func (s *Server) event(c echo.Context) (models.Event, error) {
+	ev, err := s.store.EventBySlug(c.Request().Context(), c.Param("slug"))
+	if errors.Is(err, models.ErrNotFound) {
+		return ev, echo.NewHTTPError(http.StatusNotFound, "There is no event at this address.")
+	}
+	return ev, err
+}
+
+// eventChrome is the chrome of a staff page about one event.
+func (s *Server) eventChrome(c echo.Context, ev models.Event, title, section string) layouts.Chrome {
+	ch := s.chrome(c, title, section)
+	ch.Event = &layouts.EventNav{Slug: ev.Slug, Name: ev.Name}
+	return ch
+}
+
+// CheckInURL is the absolute URL the booth QR of an event encodes.
+func CheckInURL(baseURL string, ev models.Event) string {
+	return baseURL + paths.CheckIn(ev.CheckinKey)
+}
+
+func dates(ev models.Event) string {
+	if ev.StartsOn.Equal(ev.EndsOn) {
+		return ev.StartsOn.Format("2 Jan 2006")
+	}
+	return ev.StartsOn.Format("2 Jan") + " – " + ev.EndsOn.Format("2 Jan 2006")
+}
+
+func (s *Server) eventList(c echo.Context) error {
+	evs, err := s.store.Events(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	rows := make([]pages.EventRow, 0, len(evs))
+	for _, e := range evs {
+		rows = append(rows, pages.EventRow{Slug: e.Slug, Name: e.Name, Venue: e.Venue, Dates: dates(e.Event),
+			Status: e.Status, Leads: e.Leads})
+	}
+	return render(c, http.StatusOK, pages.EventsPage(s.chrome(c, "Events", "events"), rows))
+}
+
+func (s *Server) eventNew(c echo.Context) error {
+	today := time.Now().Format("2006-01-02")
+	vm := pages.EventFormVM{IsNew: true, Company: s.company, StartsOn: today, EndsOn: today, TimeZone: "UTC",
+		Status: models.StatusLive, RetentionDays: "90"}
+	return render(c, http.StatusOK, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
+}
+
+func eventInput(c echo.Context) models.EventInput {
+	return models.EventInput{Name: c.FormValue("name"), Slug: c.FormValue("slug"), Company: c.FormValue("company"),
+		Venue: c.FormValue("venue"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"),
+		TimeZone: c.FormValue("time_zone"), Interests: c.FormValue("interests"), Status: c.FormValue("status"),
+		RetentionDays: c.FormValue("retention_days"), ContactConsent: c.FormValue("contact_consent"),
+		TalentPoolConsent: c.FormValue("talent_pool_consent")}
+}
+
+func formVM(in models.EventInput, errs map[string]string) pages.EventFormVM {
+	return pages.EventFormVM{Name: in.Name, NewSlug: in.Slug, Company: in.Company, Venue: in.Venue,
+		StartsOn: in.StartsOn, EndsOn: in.EndsOn, TimeZone: in.TimeZone, Interests: in.Interests, Status: in.Status,
+		RetentionDays: in.RetentionDays, ContactConsent: in.ContactConsent, TalentPoolConsent: in.TalentPoolConsent,
+		Errors: errs}
+}
+
+func (s *Server) eventCreate(c echo.Context) error {
+	in := eventInput(c)
+	ev, err := models.ApplyEventInput(models.Event{}, in)
+	if err == nil {
+		ev, err = s.store.CreateEvent(c.Request().Context(), currentUser(c).ID, ev, in.ContactConsent, in.TalentPoolConsent)
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		vm := formVM(in, ve.Fields)
+		vm.IsNew = true
+		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "“"+ev.Name+"” is created. Print the poster and put the board on your tablet.")
+	return seeOther(c, paths.EditEvent(ev.Slug))
+}
+
+func (s *Server) eventEdit(c echo.Context) error {
+	ev, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	texts, err := s.store.CurrentConsentTexts(c.Request().Context(), ev.ID)
+	if err != nil {
+		return err
+	}
+	vm := pages.EventFormVM{Slug: ev.Slug, Name: ev.Name, NewSlug: ev.Slug, Company: ev.Company, Venue: ev.Venue,
+		StartsOn: ev.StartsOn.Format("2006-01-02"), EndsOn: ev.EndsOn.Format("2006-01-02"), TimeZone: ev.TimeZone,
+		Interests: strings.Join(ev.Interests, "\n"), Status: ev.Status, RetentionDays: strconv.Itoa(ev.RetentionDays),
+		ContactConsent: texts.Contact.Body, TalentPoolConsent: texts.TalentPool.Body, CheckInURL: CheckInURL(s.baseURL, ev),
+		ContactVersion: texts.Contact.Version, PoolVersion: texts.TalentPool.Version}
+	return render(c, http.StatusOK, pages.EventFormPage(s.eventChrome(c, ev, "Event settings", "events"), vm))
+}
+
+func (s *Server) eventUpdate(c echo.Context) error {
+	old, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	in := eventInput(c)
+	ev, err := models.ApplyEventInput(old, in)
+	if err == nil {
+		ev, err = s.store.UpdateEvent(c.Request().Context(), currentUser(c).ID, ev, in.ContactConsent, in.TalentPoolConsent)
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		vm := formVM(in, ve.Fields)
+		vm.Slug, vm.CheckInURL = old.Slug, CheckInURL(s.baseURL, old)
+		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.eventChrome(c, old, "Event settings", "events"), vm))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "Saved.")
+	return seeOther(c, paths.EditEvent(ev.Slug))
+}
+
+// eventRotateKey gives the event a new check-in key; the old QR then leads to a "no longer valid" page.
+func (s *Server) eventRotateKey(c echo.Context) error {
+	ev, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.RotateCheckinKey(c.Request().Context(), currentUser(c).ID, ev.ID); err != nil {
+		return err
+	}
+	s.flash(c, "The event has a new QR code. Print the poster again: the old one no longer works.")
+	return seeOther(c, paths.EditEvent(ev.Slug))
+}
+
+// qrPNG writes text as a QR code PNG.
+func qrPNG(c echo.Context, text string, size int) error {
+	png, err := qrcode.Encode(text, qrcode.Medium, size)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-cache")
+	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+func (s *Server) eventQR(c echo.Context) error {
+	ev, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	return qrPNG(c, CheckInURL(s.baseURL, ev), 512)
+}
+
+func (s *Server) eventPoster(c echo.Context) error {
+	ev, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	vm := pages.PosterVM{Slug: ev.Slug, Event: ev.Name, Company: ev.Company, Venue: ev.Venue,
+		URL: CheckInURL(s.baseURL, ev), QR: paths.EventQR(ev.Slug), Live: ev.Status == models.StatusLive}
+	return render(c, http.StatusOK, pages.PosterPage(s.eventChrome(c, ev, "Poster — "+ev.Name, "board"), vm))
+}

@@ -1,0 +1,107 @@
+// Package handlers is the HTTP side of Boothlead: one route table, a file per resource,
+// middleware, error mapping and the render helper. Handlers never hold SQL; they call the Store.
+package handlers
+
+import (
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/time/rate"
+
+	"github.com/boothlead/boothlead/models"
+)
+
+// Deps is everything the router needs from the outside.
+type Deps struct {
+	Store          *models.Store
+	SQL            *sql.DB // the pool under Store: sessions and pool metrics use it
+	Live           *models.Hub
+	Log            *slog.Logger
+	BaseURL        string        // absolute URL used in QR codes and links
+	RateLimits     bool          // false only for load tests
+	SessionCleanup time.Duration // how often expired sessions are deleted; 0 never
+	Company        string        // default company name for new events
+	TrustProxy     bool          // take the client IP from X-Forwarded-For (behind a load balancer)
+}
+
+// Server holds the dependencies shared by every handler.
+type Server struct {
+	store      *models.Store
+	live       *models.Hub
+	log        *slog.Logger
+	baseURL    string
+	secure     bool
+	sessions   *scs.SessionManager
+	metrics    *metrics
+	registry   *prometheus.Registry
+	rateLimits bool
+	company    string
+	trustProxy bool
+	limits     limiters
+}
+
+type limiters struct {
+	checkinIP, checkinEmail *middleware.RateLimiterMemoryStore
+}
+
+// NewRouter builds the echo instance with every route and middleware.
+func NewRouter(d Deps) *echo.Echo {
+	s := newServer(d)
+	return s.router()
+}
+
+func newServer(d Deps) *Server {
+	base := strings.TrimRight(d.BaseURL, "/")
+	u, _ := url.Parse(base)
+	s := &Server{
+		store:      d.Store,
+		live:       d.Live,
+		log:        d.Log,
+		baseURL:    base,
+		secure:     u != nil && u.Scheme == "https",
+		rateLimits: d.RateLimits,
+		company:    d.Company,
+		trustProxy: d.TrustProxy,
+		registry:   prometheus.NewRegistry(),
+	}
+	if s.company == "" {
+		s.company = "Our company"
+	}
+	s.metrics = newMetrics(s.registry)
+	if d.SQL != nil {
+		s.registry.MustRegister(collectors.NewDBStatsCollector(d.SQL, "boothlead"))
+	}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	sm := scs.New()
+	sm.Store = postgresstore.NewWithCleanupInterval(d.SQL, d.SessionCleanup)
+	sm.Lifetime = 7 * 24 * time.Hour
+	sm.IdleTimeout = 16 * time.Hour
+	sm.Cookie.Name = "boothlead_session"
+	if s.secure {
+		sm.Cookie.Name = "__Host-boothlead_session"
+	}
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = s.secure
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = s.sessionError
+	s.sessions = sm
+
+	// Many phones share one venue IP: the per-IP limit is generous; the per-email one is tight.
+	s.limits.checkinIP = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(2), Burst: 120, ExpiresIn: 10 * time.Minute})
+	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
+	return s
+}

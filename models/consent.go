@@ -1,0 +1,139 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Consent purposes.
+const (
+	PurposeContact    = "contact"
+	PurposeTalentPool = "talent_pool"
+)
+
+// Who captured a consent.
+const (
+	CapturedByCandidate = "candidate"
+	CapturedByStaff     = "staff"
+)
+
+// TalentPoolMonths is how long a talent-pool consent lets the company keep someone's details,
+// counted from the last contact (CNIL's guidance is at most two years).
+const TalentPoolMonths = 24
+
+// ConsentText is one version of the wording shown for a purpose at an event. Never updated.
+type ConsentText struct {
+	ID        int64
+	EventID   int64
+	Purpose   string
+	Version   int
+	Body      string
+	SHA256    string `gorm:"column:sha256"`
+	CreatedAt time.Time
+}
+
+// TableName maps ConsentText onto consent_texts.
+func (ConsentText) TableName() string { return "consent_texts" }
+
+// Consent is one recorded consent of a lead.
+type Consent struct {
+	ID            int64
+	LeadID        string
+	ConsentTextID int64
+	Purpose       string
+	Granted       bool
+	CapturedBy    string
+	StaffUserID   *int64
+	At            time.Time
+	WithdrawnAt   *time.Time
+	TextVersion   int    `gorm:"->;-:migration"`
+	TextSHA256    string `gorm:"->;-:migration"`
+	TextBody      string `gorm:"->;-:migration"`
+	StaffName     string `gorm:"->;-:migration"`
+}
+
+// TableName maps Consent onto consents.
+func (Consent) TableName() string { return "consents" }
+
+// DefaultConsentText is the wording an event gets unless the admin writes its own: who, why,
+// what data, how long, and the person's rights (GDPR Art. 7 and 13; EDPB 05/2020 §3.3.1).
+func DefaultConsentText(ev Event, purpose string) string {
+	if purpose == PurposeTalentPool {
+		return fmt.Sprintf("Keep me in %s's talent pool: %s may keep the details above for up to %d months "+
+			"after our last contact to tell me about future jobs. This is optional and separate from "+
+			"the consent above. I can withdraw it at any time from my private link.",
+			ev.Company, ev.Company, TalentPoolMonths)
+	}
+	return fmt.Sprintf("I agree that %s may store the details I give on this form (my name, email and "+
+		"anything optional I add, plus the notes its staff make when we talk) to contact me about jobs "+
+		"and about %s. %s deletes them %d days after the event unless I also join the talent pool. "+
+		"I can see, correct, download or delete my data and withdraw this consent at any time from "+
+		"the private link I get after checking in.",
+		ev.Company, ev.Name, ev.Company, ev.RetentionDays)
+}
+
+func textHash(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return hex.EncodeToString(sum[:])
+}
+
+// saveConsentTexts adds a new version for each purpose whose wording differs from the current
+// one. An empty wording means the default.
+func saveConsentTexts(tx *gorm.DB, ev Event, contactText, poolText string) error {
+	for purpose, body := range map[string]string{PurposeContact: contactText, PurposeTalentPool: poolText} {
+		body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+		if body == "" {
+			body = DefaultConsentText(ev, purpose)
+		}
+		var cur ConsentText
+		err := tx.Where("event_id = ? AND purpose = ?", ev.ID, purpose).Order("version DESC").Limit(1).Find(&cur).Error
+		if err != nil {
+			return fmt.Errorf("models: current consent text: %w", err)
+		}
+		if cur.ID != 0 && cur.Body == body {
+			continue
+		}
+		next := ConsentText{EventID: ev.ID, Purpose: purpose, Version: cur.Version + 1, Body: body, SHA256: textHash(body)}
+		if err := tx.Omit("ID", "CreatedAt").Create(&next).Error; err != nil {
+			return fmt.Errorf("models: save consent text: %w", err)
+		}
+	}
+	return nil
+}
+
+// ConsentTexts are the current wordings of an event.
+type ConsentTexts struct {
+	Contact, TalentPool ConsentText
+}
+
+// CurrentConsentTexts returns the latest version of each purpose's wording for an event.
+func (s *Store) CurrentConsentTexts(ctx context.Context, eventID int64) (ConsentTexts, error) {
+	return currentConsentTexts(s.ctx(ctx), eventID)
+}
+
+func currentConsentTexts(tx *gorm.DB, eventID int64) (ConsentTexts, error) {
+	var rows []ConsentText
+	err := tx.Raw(`SELECT DISTINCT ON (purpose) * FROM consent_texts WHERE event_id = ?
+		ORDER BY purpose, version DESC`, eventID).Scan(&rows).Error
+	if err != nil {
+		return ConsentTexts{}, fmt.Errorf("models: consent texts: %w", err)
+	}
+	var out ConsentTexts
+	for _, r := range rows {
+		if r.Purpose == PurposeContact {
+			out.Contact = r
+		} else {
+			out.TalentPool = r
+		}
+	}
+	if out.Contact.ID == 0 || out.TalentPool.ID == 0 {
+		return out, fmt.Errorf("models: event %d has no consent texts", eventID)
+	}
+	return out, nil
+}

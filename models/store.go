@@ -1,0 +1,50 @@
+// Package models holds the data of Boothlead: gorm structs mapped onto the schema that the SQL
+// migrations own, the Store with every query and transaction, domain errors and validation.
+package models
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store runs every query of the app. It is safe for concurrent use.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore returns a Store on db.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+
+// GormConfig is the gorm configuration every handle uses: translated errors (a unique violation
+// becomes gorm.ErrDuplicatedKey), UTC timestamps and a logger that reports only slow or failed
+// statements without their parameters (they may hold personal data).
+func GormConfig() *gorm.Config {
+	return &gorm.Config{
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		Logger: logger.New(log.New(os.Stderr, "gorm: ", log.LstdFlags), logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true,
+		}),
+		PrepareStmt: false,
+	}
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	db, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("models: ping: %w", err)
+	}
+	return db.PingContext(ctx)
+}
+
+func (s *Store) ctx(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }

@@ -1,0 +1,83 @@
+package models
+
+import (
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// cleanText trims s and checks it is printable text of at most max characters. Any script is
+// welcome; control characters are refused, except line breaks and tabs when multiline.
+func cleanText(e errs, field, label, s string, max int, required, multiline bool) string {
+	if !utf8.ValidString(s) {
+		e.add(field, label+" contains characters we cannot read.")
+		return s
+	}
+	s = strings.TrimSpace(s)
+	if multiline {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	switch {
+	case s == "" && required:
+		e.add(field, label+" is required.")
+	case utf8.RuneCountInString(s) > max:
+		e.add(field, label+" is too long (at most "+strconv.Itoa(max)+" characters).")
+	case hasControl(s, multiline):
+		e.add(field, label+" contains control characters; please use plain text.")
+	}
+	return s
+}
+
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanEmail trims and checks an email address; it is kept as typed (case included).
+func cleanEmail(e errs, field, s string, required bool) string {
+	s = cleanText(e, field, "Email", s, 254, required, false)
+	if s == "" || e[field] != "" {
+		return s
+	}
+	if !validEmail(s) {
+		e.add(field, "Enter an email address like name@example.com.")
+	}
+	return s
+}
+
+func validEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at == len(s)-1 || strings.ContainsAny(s, " <>\"(),;:\\[]") {
+		return false
+	}
+	domain := s[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
+		strings.Contains(domain, "..") || len(s[:at]) > 64 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
+// cleanURL trims and checks an optional http or https URL.
+func cleanURL(e errs, field, label, s string) string {
+	s = cleanText(e, field, label, s, 500, false, false)
+	if s == "" || e[field] != "" {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		e.add(field, label+" must be a web address starting with https:// (or http://).")
+	}
+	return s
+}

@@ -1,0 +1,126 @@
+// Package paths builds every URL the app links to, so views and handlers agree with the route
+// table (handlers/routes_test.go checks each builder resolves to a route).
+package paths
+
+import (
+	"net/url"
+	"strconv"
+)
+
+func esc(s string) string { return url.PathEscape(s) }
+
+// Home is the start page: the sign-in page or the staff's event list.
+func Home() string { return "/" }
+
+// Login is the sign-in page.
+func Login() string { return "/login" }
+
+// LoginNext is the sign-in page that returns to next afterwards.
+func LoginNext(next string) string { return "/login?next=" + url.QueryEscape(next) }
+
+// Logout signs out (POST).
+func Logout() string { return "/logout" }
+
+// Setup is the one-time page that creates the first admin.
+func Setup() string { return "/setup" }
+
+// Account is the signed-in person's own page (change password).
+func Account() string { return "/account" }
+
+// Staff lists staff accounts (admin).
+func Staff() string { return "/staff" }
+
+// StaffReset makes a one-time password reset link for an account (POST).
+func StaffReset(id int64) string { return "/staff/" + i64(id) + "/reset" }
+
+// StaffActive activates or deactivates an account (POST).
+func StaffActive(id int64) string { return "/staff/" + i64(id) + "/active" }
+
+// ResetPassword is the page a reset link opens.
+func ResetPassword(token string) string { return "/reset/" + esc(token) }
+
+// Devices lists signed-in devices (admin).
+func Devices() string { return "/devices" }
+
+// EndDevice signs a device out (POST).
+func EndDevice(id int64) string { return "/devices/" + i64(id) + "/end" }
+
+// PairDevice shows a one-time QR that signs a tablet in.
+func PairDevice(slug string) string { return "/events/" + esc(slug) + "/pair" }
+
+// DeviceLogin is the URL inside the tablet sign-in QR.
+func DeviceLogin(token string) string { return "/login/qr/" + esc(token) }
+
+// Audit shows the audit log (admin).
+func Audit() string { return "/audit" }
+
+// Events lists events.
+func Events() string { return "/events" }
+
+// NewEvent is the form that creates an event (admin).
+func NewEvent() string { return "/events/new" }
+
+// Event is the live booth board of an event.
+func Event(slug string) string { return "/events/" + esc(slug) }
+
+// EditEvent is the event's settings form (admin).
+func EditEvent(slug string) string { return "/events/" + esc(slug) + "/edit" }
+
+// RotateKey gives the event a new check-in key (POST, admin).
+func RotateKey(slug string) string { return "/events/" + esc(slug) + "/rotate-key" }
+
+// EventQR is the booth QR as PNG.
+func EventQR(slug string) string { return "/events/" + esc(slug) + "/qr.png" }
+
+// Poster is the printable booth poster.
+func Poster(slug string) string { return "/events/" + esc(slug) + "/poster" }
+
+// Live is the board's server-sent event stream.
+func Live(slug string) string { return "/events/" + esc(slug) + "/live" }
+
+// Scan resolves a scanned code (POST).
+func Scan(slug string) string { return "/events/" + esc(slug) + "/scan" }
+
+// QuickAdd adds a walk-in lead by hand.
+func QuickAdd(slug string) string { return "/events/" + esc(slug) + "/walk-in" }
+
+// Leads is the recruiters' leads table.
+func Leads(slug string) string { return "/events/" + esc(slug) + "/leads" }
+
+// Export downloads the leads as CSV (the query string carries the filter and preset).
+func Export(slug string) string { return "/events/" + esc(slug) + "/export.csv" }
+
+// Charts shows the event in charts.
+func Charts(slug string) string { return "/events/" + esc(slug) + "/charts" }
+
+// Lead is a lead's page.
+func Lead(id string) string { return "/leads/" + esc(id) }
+
+// Conversations records a conversation with a lead (POST).
+func Conversations(id string) string { return "/leads/" + esc(id) + "/conversations" }
+
+// CheckIn is the candidate's check-in page that the booth QR opens.
+func CheckIn(key string) string { return "/c/" + esc(key) }
+
+// Thanks is the confirmation after checking in.
+func Thanks(selfToken string) string { return "/thanks/" + esc(selfToken) }
+
+// Personal is the URL inside a candidate's personal QR.
+func Personal(token string) string { return "/p/" + esc(token) }
+
+// PersonalQR is a candidate's personal QR as PNG.
+func PersonalQR(token string) string { return "/p/" + esc(token) + "/qr.png" }
+
+// SelfService is the candidate's private page.
+func SelfService(selfToken string) string { return "/me/" + esc(selfToken) }
+
+// SelfServiceExport downloads the candidate's own data as JSON.
+func SelfServiceExport(selfToken string) string { return "/me/" + esc(selfToken) + "/export.json" }
+
+// SelfServiceDelete erases the candidate's data (POST).
+func SelfServiceDelete(selfToken string) string { return "/me/" + esc(selfToken) + "/delete" }
+
+// SelfServiceWithdraw withdraws the candidate's consents (POST).
+func SelfServiceWithdraw(selfToken string) string { return "/me/" + esc(selfToken) + "/withdraw" }
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
