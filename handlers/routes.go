@@ -61,8 +61,34 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/events/:slug/poster", signedIn, s.eventPoster, nil},
 		{http.MethodGet, "/events/:slug", signedIn, s.board, nil},
 
+		// the booth: live board, scanning, walk-ins, leads, conversations, tablet sign-in
+		{http.MethodGet, "/events/:slug/live", signedIn, s.boardLive, nil},
+		{http.MethodPost, "/events/:slug/scan", signedIn, s.scan, nil},
+		{http.MethodGet, "/events/:slug/walk-in", signedIn, s.walkInForm, nil},
+		{http.MethodPost, "/events/:slug/walk-in", signedIn, s.walkIn, nil},
+		{http.MethodGet, "/events/:slug/pair", signedIn, s.pairDevice, nil},
+		{http.MethodGet, "/login/qr/:token", public, s.deviceLoginForm, nil},
+		{http.MethodPost, "/login/qr/:token", public, s.deviceLogin, nil},
+		{http.MethodGet, "/leads/:id", signedIn, s.leadShow, nil},
+		{http.MethodPost, "/leads/:id", signedIn, s.leadUpdate, nil},
+		{http.MethodPost, "/leads/:id/conversations", signedIn, s.conversationCreate, nil},
+
+		// the recruiters' workspace
+		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
+		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, nil},
+		{http.MethodGet, "/events/:slug/charts", recruiter, s.charts, nil},
+
 		// candidates (public, capability URLs)
 		{http.MethodGet, "/c/:key", public, s.checkInForm, nil},
+		{http.MethodPost, "/c/:key", public, s.checkIn, nil},
+		{http.MethodGet, "/thanks/:token", public, s.thanks, nil},
+		{http.MethodGet, "/p/:token", public, s.personal, nil},
+		{http.MethodGet, "/p/:token/qr.png", public, s.personalQR, nil},
+		{http.MethodGet, "/me/:token", public, s.selfService, nil},
+		{http.MethodPost, "/me/:token", public, s.selfServiceUpdate, nil},
+		{http.MethodGet, "/me/:token/export.json", public, s.selfServiceExport, nil},
+		{http.MethodPost, "/me/:token/withdraw", public, s.selfServiceWithdraw, nil},
+		{http.MethodPost, "/me/:token/delete", public, s.selfServiceDelete, nil},
 	}
 }
 

@@ -21,7 +21,6 @@ CREATE TABLE leads (
     self_token     text        NOT NULL UNIQUE,
     rating         text CHECK (rating IN ('hot', 'warm', 'cold')),
     rating_at      timestamptz,
-    client_id      uuid UNIQUE,
     created_by     bigint REFERENCES staff_users (id) ON DELETE SET NULL,
     updated_at     timestamptz NOT NULL DEFAULT now(),
     CHECK (email IS NULL OR email <> '')

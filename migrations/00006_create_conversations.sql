@@ -29,6 +29,15 @@ CREATE TABLE scans (
 );
 CREATE INDEX scans_lead_idx ON scans (lead_id);
 
+-- Walk-ins added by staff, by the id their device gave the capture: a re-sent capture returns
+-- the lead the first one made.
+CREATE TABLE captures (
+    client_id uuid PRIMARY KEY,
+    lead_id   uuid        NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    kind      text        NOT NULL,
+    at        timestamptz NOT NULL DEFAULT now()
+);
+
 -- One-time QR sign-in for booth tablets; only a hash of the token is kept.
 CREATE TABLE device_logins (
     token_hash text PRIMARY KEY,
@@ -41,5 +50,6 @@ CREATE TABLE device_logins (
 
 -- +goose Down
 DROP TABLE device_logins;
+DROP TABLE captures;
 DROP TABLE scans;
 DROP TABLE conversations;

@@ -4,11 +4,13 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -28,12 +30,12 @@ func GormConfig() *gorm.Config {
 	return &gorm.Config{
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
-		Logger: logger.New(log.New(os.Stderr, "gorm: ", log.LstdFlags), logger.Config{
+		Logger: quietLogger{logger.New(log.New(os.Stderr, "gorm: ", log.LstdFlags), logger.Config{
 			SlowThreshold:             time.Second,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
-		}),
+		})},
 		PrepareStmt: false,
 	}
 }
@@ -48,3 +50,23 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 func (s *Store) ctx(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// quietLogger is gorm's logger minus the errors the Store expects and turns into answers (a
+// taken email, a repeated capture): those are not worth a log line.
+type quietLogger struct{ logger.Interface }
+
+func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
+	return quietLogger{q.Interface.LogMode(l)}
+}
+
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

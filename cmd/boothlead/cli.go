@@ -146,15 +146,3 @@ func (e env) event(ctx context.Context, args []string) error {
 		return nil
 	})
 }
-
-func (e env) export(ctx context.Context, args []string) error {
-	return errors.New("export: not built yet")
-}
-
-func (e env) purge(ctx context.Context, args []string) error {
-	return errors.New("purge: not built yet")
-}
-
-func (e env) demo(ctx context.Context, args []string) error {
-	return errors.New("demo: not built yet")
-}

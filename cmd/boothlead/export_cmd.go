@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+func (e env) export(ctx context.Context, args []string) error {
+	return errors.New("export: not built yet")
+}

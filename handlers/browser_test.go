@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Viewports of the people who use each screen.
+const (
+	phoneW, phoneH   = 390, 844
+	tabletW, tabletH = 1024, 768
+)
+
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("chromium not found: `make test` installs it (scripts/chromium.sh), or set CHROMIUM")
+	return ""
+}
+
+// newBrowser starts a headless Debian chromium with a fresh profile and returns a tab context
+// at the given viewport. The browser ends with the test.
+func newBrowser(t testing.TB, width, height int64, mobile bool) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test; skipped with -short")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	vp := []chromedp.EmulateViewportOption{}
+	if mobile {
+		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height, vp...)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// newTab opens another tab (same browser, same cookies) with its own viewport.
+func newTab(t testing.TB, parent context.Context, width, height int64) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatalf("new tab: %v", err)
+	}
+	return ctx
+}
+
+// run runs browser steps and fails the test with what was happening.
+func run(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// screenshot saves the whole page as tmp/screenshots/<name>.png for a person to look at.
+func screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join(moduleRoot(t), "tmp", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func moduleRoot(t testing.TB) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+	}
+	return dir
+}
+
+// text returns the visible text of the first element matching a CSS selector, waiting for it.
+func text(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return s
+}
+
+// location returns the current URL of the tab.
+func location(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	u, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestJourneyAdminSetup walks the first run at tablet size: the setup page, the first admin,
+// sign-out and sign-in, a new event, its poster.
+func TestJourneyAdminSetup(t *testing.T) {
+	a := newTestApp(t)
+	ctx := newBrowser(t, tabletW, tabletH, false)
+	u := a.ts.URL
+
+	run(t, ctx, "open the app", chromedp.Navigate(u+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="setup-form"]`)))
+	screenshot(t, ctx, "tablet-01-setup")
+	run(t, ctx, "create the admin",
+		chromedp.SendKeys(chromedp.ID("f-name"), "Ada Admin"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "ada@example.com"),
+		chromedp.SendKeys(chromedp.ID("f-password"), "a long enough secret"),
+		chromedp.Submit(chromedp.CSS(`[data-testid="setup-form"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="event-form"]`)),
+	)
+	run(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[data-signout] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-form"]`)))
+	screenshot(t, ctx, "tablet-02-login")
+	run(t, ctx, "sign in",
+		chromedp.SendKeys(chromedp.ID("f-email"), "ada@example.com"),
+		chromedp.SendKeys(chromedp.ID("f-password"), "a long enough secret\n"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="events-table"], [data-testid="new-event"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="new-event"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="event-form"]`)),
+	)
+	run(t, ctx, "fill the event form",
+		chromedp.SendKeys(chromedp.ID("f-name"), "PyCon Booth 2026"),
+		chromedp.SetValue(chromedp.ID("f-starts_on"), "2026-11-25"),
+		chromedp.SetValue(chromedp.ID("f-ends_on"), "2026-11-27"),
+		chromedp.SendKeys(chromedp.ID("f-venue"), "Hall 3, Booth 12"),
+		chromedp.SetValue(chromedp.ID("f-time_zone"), "Europe/Prague"),
+		chromedp.SendKeys(chromedp.ID("f-interests"), "Backend\nData\nSRE\nInternships"),
+	)
+	screenshot(t, ctx, "tablet-03-event-form")
+	run(t, ctx, "create the event", chromedp.Submit(chromedp.CSS(`[data-testid="event-form"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-link"]`)))
+	if got := text(t, ctx, `[data-testid="flash"]`); got == "" {
+		t.Error("no confirmation after creating the event")
+	}
+	run(t, ctx, "open the poster", chromedp.Navigate(u+"/events/pycon-booth-2026/poster"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="poster-qr"]`)))
+	// the QR image really loaded
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('[data-testid="poster-qr"]').naturalWidth`))
+	if err != nil || w < 256 {
+		t.Fatalf("poster QR did not load: width %d, %v", w, err)
+	}
+	screenshot(t, ctx, "tablet-04-poster")
+}

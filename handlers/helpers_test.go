@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/models/modelstest"
+)
+
+// testApp is the real router on a real database of its own, served over HTTP.
+type testApp struct {
+	t      testing.TB
+	db     modelstest.DB
+	store  *models.Store
+	server *Server
+	ts     *httptest.Server
+	hub    *models.Hub
+}
+
+type appOption func(*Deps)
+
+func withRateLimits(d *Deps) { d.RateLimits = true }
+
+func newTestApp(t testing.TB, opts ...appOption) *testApp {
+	t.Helper()
+	db := modelstest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(t.Output(), nil))
+	}
+	hub := models.NewHub(db.URL, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	go hub.Run(ctx)
+	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics"}
+	for _, o := range opts {
+		o(&d)
+	}
+	a := &testApp{t: t, db: db, store: db.Store, hub: hub}
+	// The base URL is the test server's own, known only once it listens.
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Start()
+	d.BaseURL = ts.URL
+	a.server = newServer(d)
+	ts.Config.Handler = a.server.router()
+	a.ts = ts
+	t.Cleanup(func() {
+		hub.Close()
+		cancel()
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	<-hub.Ready()
+	return a
+}
+
+// client is a browser-like HTTP client with cookies that does not follow redirects by itself.
+type client struct {
+	t    testing.TB
+	app  *testApp
+	http *http.Client
+}
+
+func (a *testApp) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: a.t, app: a, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// page is a response with its body read and parsed.
+type page struct {
+	status int
+	header http.Header
+	body   string
+	doc    *goquery.Document
+	url    string
+}
+
+func (p page) location() string { return p.header.Get("Location") }
+
+// testid returns the elements with a data-testid.
+func (p page) testid(id string) *goquery.Selection { return p.doc.Find(`[data-testid="` + id + `"]`) }
+
+func (c *client) do(req *http.Request) page {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatalf("read body: %v", err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	return page{status: res.StatusCode, header: res.Header, body: string(b), doc: doc, url: req.URL.String()}
+}
+
+func (c *client) abs(path string) string {
+	if strings.HasPrefix(path, "http") {
+		return path
+	}
+	return c.app.ts.URL + path
+}
+
+func (c *client) get(path string) page {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.abs(path), nil)
+	return c.do(req)
+}
+
+// follow GETs path and follows redirects (up to 10).
+func (c *client) follow(path string) page {
+	c.t.Helper()
+	p := c.get(path)
+	for i := 0; i < 10 && p.status >= 300 && p.status < 400; i++ {
+		p = c.get(p.location())
+	}
+	return p
+}
+
+// post sends a form as is (no CSRF token added).
+func (c *client) post(path string, form url.Values) page {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.abs(path), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// csrf returns a token valid for this client: the value of its CSRF cookie, which any page
+// sets (the form field must match it).
+func (c *client) csrf() string {
+	c.t.Helper()
+	base, _ := url.Parse(c.app.ts.URL)
+	for i := 0; i < 2; i++ {
+		for _, ck := range c.http.Jar.Cookies(base) {
+			if ck.Name == "boothlead_csrf" {
+				return ck.Value
+			}
+		}
+		c.get("/login")
+	}
+	c.t.Fatalf("no CSRF cookie")
+	return ""
+}
+
+// cookie returns the Set-Cookie line of the named cookie.
+func (p page) cookie(name string) string {
+	for _, v := range p.header.Values("Set-Cookie") {
+		if strings.HasPrefix(v, name+"=") {
+			return v
+		}
+	}
+	return ""
+}
+
+// submit posts a form with this client's CSRF token added.
+func (c *client) submit(path string, form url.Values) page {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", c.csrf())
+	return c.post(path, form)
+}
+
+// login signs the client in with the builders' password; the test fails if that does not work.
+func (c *client) login(email string) { c.t.Helper(); c.loginWith(email, modelstest.Password) }
+
+func (c *client) loginWith(email, password string) {
+	c.t.Helper()
+	p := c.submit("/login", url.Values{"email": {email}, "password": {password}})
+	if p.status != http.StatusSeeOther {
+		c.t.Fatalf("login %s: status %d", email, p.status)
+	}
+}
+
+// signedIn returns a client signed in as a new account of the given role.
+func (a *testApp) signedIn(email, role string) *client {
+	a.t.Helper()
+	modelstest.Staff(a.t, a.db, email, role)
+	c := a.client()
+	c.login(email)
+	return c
+}
+
+func wantStatus(t testing.TB, p page, want int) {
+	t.Helper()
+	if p.status != want {
+		t.Fatalf("%s: status %d, want %d; body: %.400s", p.url, p.status, want, p.body)
+	}
+}

@@ -1,0 +1,336 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+)
+
+// Lead sources.
+const (
+	SourceSelfCheckIn = "self_checkin"
+	SourceBadgeScan   = "badge_scan"
+	SourceStaffManual = "staff_manual"
+)
+
+// Ratings a conversation may give.
+var Ratings = []string{"hot", "warm", "cold"}
+
+// Lead is one candidate at one event.
+type Lead struct {
+	ID            string
+	EventID       int64
+	Name          string
+	Email         *string
+	Phone         string
+	Company       string
+	Title         string
+	LinkedIn      string `gorm:"column:linkedin"`
+	GitHub        string `gorm:"column:github"`
+	CVURL         string `gorm:"column:cv_url"`
+	Message       string
+	Interests     StringList `gorm:"type:text[]"`
+	Source        string
+	BadgeCode     *string
+	VisitCount    int
+	FirstSeenAt   time.Time
+	LastSeenAt    time.Time
+	PersonalToken string
+	SelfToken     string
+	Rating        *string
+	RatingAt      *time.Time
+	CreatedBy     *int64
+	UpdatedAt     time.Time
+}
+
+// TableName maps Lead onto leads.
+func (Lead) TableName() string { return "leads" }
+
+// EmailText returns the email or "".
+func (l Lead) EmailText() string {
+	if l.Email == nil {
+		return ""
+	}
+	return *l.Email
+}
+
+// RatingText returns the current rating or "".
+func (l Lead) RatingText() string {
+	if l.Rating == nil {
+		return ""
+	}
+	return *l.Rating
+}
+
+// Resolved reports whether staff know who this is (a lead from an opaque badge code has no email
+// until someone asks).
+func (l Lead) Resolved() bool { return l.Email != nil }
+
+// DisplayName is the name, or a stand-in for an unresolved badge.
+func (l Lead) DisplayName() string {
+	switch {
+	case l.Name != "":
+		return l.Name
+	case l.Email != nil:
+		return *l.Email
+	case l.LinkedIn != "":
+		return l.LinkedIn
+	}
+	return "Unknown badge"
+}
+
+// LeadInput is what a candidate, or staff for a walk-in, types about a person.
+type LeadInput struct {
+	Name, Email, Phone, Company, Title, LinkedIn, GitHub, CVURL, Message string
+	Interests                                                            []string
+	Consent, TalentPool                                                  bool
+	ClientID                                                             string // staff captures only
+}
+
+var phoneRe = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]{3,38}[0-9]$`)
+
+// nfc returns s in Unicode canonical composition, so "Zoë" typed either way is stored alike.
+func nfc(s string) string { return norm.NFC.String(s) }
+
+// CheckLead validates a lead's details against an event and returns them cleaned (trimmed,
+// composed, URLs completed). consentRequired is true for self check-in and walk-ins.
+func CheckLead(ev Event, in LeadInput, consentRequired bool) (LeadInput, error) {
+	e := errs{}
+	out := LeadInput{Consent: in.Consent, TalentPool: in.TalentPool, ClientID: strings.TrimSpace(in.ClientID)}
+	out.Name = nfc(cleanText(e, "name", "Name", in.Name, 200, true, false))
+	out.Email = nfc(cleanEmail(e, "email", in.Email, true))
+	out.Phone = cleanText(e, "phone", "Phone", in.Phone, 40, false, false)
+	if out.Phone != "" && e["phone"] == "" && !phoneRe.MatchString(out.Phone) {
+		e.add("phone", "Enter a phone number with digits, spaces and + ( ) - only, e.g. +49 170 1234567.")
+	}
+	out.Company = nfc(cleanText(e, "company", "Company", in.Company, 200, false, false))
+	out.Title = nfc(cleanText(e, "title", "Job title", in.Title, 200, false, false))
+	out.LinkedIn = cleanProfileURL(e, "linkedin", "LinkedIn", in.LinkedIn, "linkedin.com",
+		"https://www.linkedin.com/in/", "LinkedIn profile addresses look like https://www.linkedin.com/in/your-name.")
+	out.GitHub = cleanProfileURL(e, "github", "GitHub", in.GitHub, "github.com", "https://github.com/",
+		"Enter your GitHub username or an address like https://github.com/your-name.")
+	out.CVURL = cleanURL(e, "cv_url", "CV or portfolio link", completeURL(in.CVURL))
+	out.Message = nfc(cleanText(e, "message", "Message", in.Message, 2000, false, true))
+	seen := map[string]bool{}
+	for _, it := range in.Interests {
+		it = strings.TrimSpace(it)
+		if it == "" || seen[it] {
+			continue
+		}
+		if !ev.Interests.Contains(it) {
+			e.add("interests", "Choose from the interests listed here.")
+			continue
+		}
+		seen[it] = true
+		out.Interests = append(out.Interests, it)
+	}
+	if consentRequired && !in.Consent {
+		e.add("consent", "Tick this box so we may contact you: without it we cannot keep your details.")
+	}
+	return out, e.err()
+}
+
+var bareHost = regexp.MustCompile(`^(?i)(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)`)
+
+// completeURL adds https:// to an address typed without a scheme ("github.com/ada").
+func completeURL(s string) string {
+	s = strings.TrimSpace(s)
+	if s != "" && !strings.Contains(s, "://") && bareHost.MatchString(s) {
+		return "https://" + s
+	}
+	return s
+}
+
+var handleRe = regexp.MustCompile(`^@?[A-Za-z0-9][A-Za-z0-9-]{0,38}$`)
+
+// cleanProfileURL accepts a profile address on host (any subdomain), or for GitHub a bare
+// username, and returns a full https URL.
+func cleanProfileURL(e errs, field, label, s, host, prefix, help string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if host == "github.com" && handleRe.MatchString(s) {
+		return prefix + strings.TrimPrefix(s, "@")
+	}
+	s = cleanURL(e, field, label, completeURL(s))
+	if s == "" || e[field] != "" {
+		return s
+	}
+	u, _ := url.Parse(s)
+	h := strings.ToLower(u.Hostname())
+	if h != host && !strings.HasSuffix(h, "."+host) {
+		e.add(field, help)
+	}
+	return s
+}
+
+// CheckIn records a candidate's self check-in. The same email at the same event updates that
+// lead (new non-empty values win, interests merge), counts a visit and appends the consents;
+// the unique index makes concurrent identical check-ins land on one lead. created reports
+// whether the lead is new.
+func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (Lead, bool, error) {
+	return s.upsertPerson(ctx, ev, in, SourceSelfCheckIn, 0)
+}
+
+// AddWalkIn records a person staff added by hand; consent is captured by staff. A repeated
+// client_id returns the lead the first request made.
+func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadInput) (Lead, bool, error) {
+	return s.upsertPerson(ctx, ev, in, SourceStaffManual, staffID)
+}
+
+const upsertPersonSQL = `
+INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url, message,
+	interests, source, personal_token, self_token, created_by)
+VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, @message,
+	@interests, @source, @ptoken, @stoken, NULLIF(@staff, 0))
+ON CONFLICT (event_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET
+	name = COALESCE(NULLIF(EXCLUDED.name, ''), l.name),
+	email = EXCLUDED.email,
+	phone = COALESCE(NULLIF(EXCLUDED.phone, ''), l.phone),
+	company = COALESCE(NULLIF(EXCLUDED.company, ''), l.company),
+	title = COALESCE(NULLIF(EXCLUDED.title, ''), l.title),
+	linkedin = COALESCE(NULLIF(EXCLUDED.linkedin, ''), l.linkedin),
+	github = COALESCE(NULLIF(EXCLUDED.github, ''), l.github),
+	cv_url = COALESCE(NULLIF(EXCLUDED.cv_url, ''), l.cv_url),
+	message = COALESCE(NULLIF(EXCLUDED.message, ''), l.message),
+	interests = ARRAY(SELECT x FROM unnest(l.interests || EXCLUDED.interests) WITH ORDINALITY AS t(x, n)
+		GROUP BY x ORDER BY min(n)),
+	visit_count = l.visit_count + 1,
+	last_seen_at = now(),
+	updated_at = now()
+RETURNING l.*, (xmax = 0) AS inserted`
+
+type upserted struct {
+	Lead
+	Inserted bool `gorm:"->;-:migration"`
+}
+
+func (s *Store) upsertPerson(ctx context.Context, ev Event, in LeadInput, source string, staffID int64) (Lead, bool, error) {
+	var row upserted
+	replay := false
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if in.ClientID != "" {
+			lead, found, err := capturedLead(tx, in.ClientID)
+			if err != nil || found {
+				row.Lead, replay = lead, found
+				return err
+			}
+		}
+		texts, err := currentConsentTexts(tx, ev.ID)
+		if err != nil {
+			return err
+		}
+		interests := StringList(in.Interests)
+		if interests == nil {
+			interests = StringList{}
+		}
+		err = tx.Raw(upsertPersonSQL, map[string]any{
+			"event": ev.ID, "name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company,
+			"title": in.Title, "linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message,
+			"interests": interests, "source": source, "ptoken": NewToken(24), "stoken": NewToken(32),
+			"staff": staffID,
+		}).Scan(&row).Error
+		if err != nil {
+			return fmt.Errorf("models: upsert lead: %w", err)
+		}
+		by := CapturedByCandidate
+		if staffID != 0 {
+			by = CapturedByStaff
+		}
+		if in.Consent {
+			if err := addConsent(tx, row.ID, texts.Contact, by, staffID); err != nil {
+				return err
+			}
+		}
+		if in.TalentPool {
+			if err := addConsent(tx, row.ID, texts.TalentPool, by, staffID); err != nil {
+				return err
+			}
+		}
+		if in.ClientID != "" {
+			if err := tx.Exec("INSERT INTO captures (client_id, lead_id, kind) VALUES (?, ?, 'walk_in')",
+				in.ClientID, row.ID).Error; err != nil {
+				return fmt.Errorf("models: record capture: %w", err)
+			}
+		}
+		return notifyLead(tx, ev.ID, row.ID)
+	})
+	if err != nil {
+		return Lead{}, false, err
+	}
+	return row.Lead, row.Inserted && !replay, nil
+}
+
+// capturedLead returns the lead a device capture made before, holding a lock on the capture id
+// for the rest of the transaction so a concurrent re-send waits and then finds it.
+func capturedLead(tx *gorm.DB, clientID string) (Lead, bool, error) {
+	if !isUUID(clientID) {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{"client_id": "The capture id is not a UUID."}}
+	}
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", clientID).Error; err != nil {
+		return Lead{}, false, fmt.Errorf("models: capture lock: %w", err)
+	}
+	var l Lead
+	err := tx.Raw("SELECT l.* FROM captures c JOIN leads l ON l.id = c.lead_id WHERE c.client_id = ?", clientID).Take(&l).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Lead{}, false, nil
+	}
+	if err != nil {
+		return Lead{}, false, fmt.Errorf("models: capture by client id: %w", err)
+	}
+	return l, true, nil
+}
+
+func addConsent(tx *gorm.DB, leadID string, text ConsentText, capturedBy string, staffID int64) error {
+	err := tx.Exec(`INSERT INTO consents (lead_id, consent_text_id, purpose, granted, captured_by, staff_user_id)
+		VALUES (?, ?, ?, true, ?, NULLIF(?, 0))`, leadID, text.ID, text.Purpose, capturedBy, staffID).Error
+	if err != nil {
+		return fmt.Errorf("models: add consent: %w", err)
+	}
+	return nil
+}
+
+// LeadByID returns one lead or ErrNotFound.
+func (s *Store) LeadByID(ctx context.Context, id string) (Lead, error) {
+	if !isUUID(id) {
+		return Lead{}, ErrNotFound
+	}
+	return s.leadWhere(ctx, "id = ?", id)
+}
+
+// LeadByPersonalToken returns the lead whose personal QR carries token.
+func (s *Store) LeadByPersonalToken(ctx context.Context, token string) (Lead, error) {
+	return s.leadWhere(ctx, "personal_token = ?", token)
+}
+
+// LeadBySelfToken returns the lead whose private page link carries token.
+func (s *Store) LeadBySelfToken(ctx context.Context, token string) (Lead, error) {
+	return s.leadWhere(ctx, "self_token = ?", token)
+}
+
+func (s *Store) leadWhere(ctx context.Context, where string, arg any) (Lead, error) {
+	var l Lead
+	err := s.ctx(ctx).Where(where, arg).Take(&l).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Lead{}, ErrNotFound
+	}
+	if err != nil {
+		return Lead{}, fmt.Errorf("models: lead: %w", err)
+	}
+	return l, nil
+}
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func isUUID(s string) bool { return uuidRe.MatchString(s) }
+
+// IsUUID reports whether s is a UUID in its usual text form.
+func IsUUID(s string) bool { return isUUID(s) }

@@ -1,0 +1,124 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// ScanInput is what a scanned code said, as the badge package parsed it.
+type ScanInput struct {
+	ClientID                                                      string
+	Raw                                                           string // the text exactly as scanned: always kept
+	Kind                                                          string
+	PersonalToken                                                 string // a candidate's personal QR
+	IdentityKind                                                  string // email, linkedin or code
+	IdentityValue                                                 string
+	Name, Email, Phone, Company, Title, LinkedIn, GitHub, Website string
+}
+
+// MaxScanLen bounds a scanned code; badges carry at most a few hundred bytes.
+const MaxScanLen = 4096
+
+// ResolveScan finds or creates the lead a scan names at ev: a personal QR finds its lead; an
+// email (vCard, MeCard, mailto, Devoxx) or LinkedIn URL finds the lead with it or creates one
+// from the badge; anything else finds or creates an unresolved lead keyed by the code. The same
+// code scanned twice opens the same lead, concurrent scans included; a re-sent capture (same
+// client id) returns the first answer. Every scan is kept with its raw text.
+func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in ScanInput) (Lead, bool, error) {
+	if strings.TrimSpace(in.Raw) == "" {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "Scan a code or type it in first."}}
+	}
+	if len(in.Raw) > MaxScanLen {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "That code is too long to be a badge."}}
+	}
+	if !isUUID(in.ClientID) {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "This form is missing its capture id; reload the page and try again."}}
+	}
+	var lead upserted
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Raw(`SELECT l.* FROM scans s JOIN leads l ON l.id = s.lead_id WHERE s.client_id = ?`, in.ClientID).Take(&lead.Lead).Error
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("models: scan by client id: %w", err)
+		}
+		if in.PersonalToken != "" {
+			err := tx.Where("personal_token = ? AND event_id = ?", in.PersonalToken, ev.ID).Take(&lead.Lead).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return &ValidationError{Fields: map[string]string{"code": "This personal QR code is not from this event's check-in."}}
+			}
+			if err != nil {
+				return fmt.Errorf("models: lead by personal token: %w", err)
+			}
+		} else if err := upsertScanned(tx, ev, staffID, in, &lead); err != nil {
+			return err
+		}
+		err = tx.Exec(`INSERT INTO scans (client_id, event_id, lead_id, staff_user_id, raw, kind)
+			VALUES (?, ?, ?, NULLIF(?, 0), ?, ?) ON CONFLICT (client_id) DO NOTHING`,
+			in.ClientID, ev.ID, lead.ID, staffID, in.Raw, in.Kind).Error
+		if err != nil {
+			return fmt.Errorf("models: record scan: %w", err)
+		}
+		return notifyLead(tx, ev.ID, lead.ID)
+	})
+	return lead.Lead, lead.Inserted, err
+}
+
+func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upserted) error {
+	fields := map[string]any{
+		"event": ev.ID, "name": clip(nfc(in.Name), 200), "phone": clip(in.Phone, 40), "company": clip(nfc(in.Company), 200),
+		"title": clip(nfc(in.Title), 200), "linkedin": clip(in.LinkedIn, 500), "github": clip(in.GitHub, 500),
+		"cv": clip(in.Website, 500), "ptoken": NewToken(24), "stoken": NewToken(32), "staff": staffID,
+		"email": nil, "code": nil,
+	}
+	// Fill what the lead lacks; never overwrite what a person typed.
+	const fill = `name = COALESCE(NULLIF(l.name, ''), EXCLUDED.name), phone = COALESCE(NULLIF(l.phone, ''), EXCLUDED.phone),
+		company = COALESCE(NULLIF(l.company, ''), EXCLUDED.company), title = COALESCE(NULLIF(l.title, ''), EXCLUDED.title),
+		linkedin = COALESCE(NULLIF(l.linkedin, ''), EXCLUDED.linkedin), github = COALESCE(NULLIF(l.github, ''), EXCLUDED.github),
+		cv_url = COALESCE(NULLIF(l.cv_url, ''), EXCLUDED.cv_url), last_seen_at = now(), updated_at = now()`
+	insert := `INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url,
+		source, badge_code, personal_token, self_token, created_by)
+		VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, 'badge_scan', @code,
+		@ptoken, @stoken, NULLIF(@staff, 0)) `
+	var q string
+	switch in.IdentityKind {
+	case "email":
+		fields["email"] = clip(in.Email, 254)
+		q = insert + `ON CONFLICT (event_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET ` + fill
+	case "linkedin":
+		// A lead who typed this LinkedIn URL at check-in is the same person.
+		err := tx.Where("event_id = ? AND lower(linkedin) = lower(?)", ev.ID, in.LinkedIn).
+			Order("first_seen_at").Limit(1).Find(&out.Lead).Error
+		if err != nil {
+			return fmt.Errorf("models: lead by linkedin: %w", err)
+		}
+		if out.ID != "" {
+			return nil
+		}
+		fields["code"] = clip(in.LinkedIn, 500)
+		q = insert + `ON CONFLICT (event_id, badge_code) WHERE badge_code IS NOT NULL DO UPDATE SET ` + fill
+	default:
+		fields["code"] = strings.TrimSpace(in.IdentityValue)
+		if fields["code"] == "" {
+			fields["code"] = strings.TrimSpace(in.Raw)
+		}
+		q = insert + `ON CONFLICT (event_id, badge_code) WHERE badge_code IS NOT NULL DO UPDATE SET ` + fill
+	}
+	if err := tx.Raw(q+` RETURNING l.*, (xmax = 0) AS inserted`, fields).Scan(out).Error; err != nil {
+		return fmt.Errorf("models: upsert scanned lead: %w", err)
+	}
+	return nil
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
