@@ -199,3 +199,27 @@ func wantStatus(t testing.TB, p page, want int) {
 		t.Fatalf("%s: status %d, want %d; body: %.400s", p.url, p.status, want, p.body)
 	}
 }
+
+// secondInstance is another app instance (its own router, sessions and hub) on the same
+// database, as behind a load balancer.
+func (a *testApp) secondInstance(t testing.TB) *testApp {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := models.NewHub(a.db.URL, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	go hub.Run(ctx)
+	b := &testApp{t: t, db: a.db, store: a.store, hub: hub}
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Start()
+	b.server = newServer(Deps{Store: a.store, SQL: a.db.SQL, Live: hub, Log: log, BaseURL: ts.URL, Company: "Acme Robotics"})
+	ts.Config.Handler = b.server.router()
+	b.ts = ts
+	t.Cleanup(func() {
+		hub.Close()
+		cancel()
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	<-hub.Ready()
+	return b
+}

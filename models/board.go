@@ -74,7 +74,7 @@ func (s *Store) UpdateLead(ctx context.Context, actorID int64, l Lead, in LeadIn
 			github = ?, cv_url = ?, message = ?, interests = ?, updated_at = now() WHERE id = ? RETURNING *`,
 			in.Name, in.Email, in.Phone, in.Company, in.Title, in.LinkedIn, in.GitHub, in.CVURL, in.Message,
 			StringList(append([]string{}, in.Interests...)), l.ID).Scan(&out).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if isDuplicate(err) {
 			return &ValidationError{Fields: map[string]string{"email": "Another lead at this event already has this email."}}
 		}
 		if err != nil {

@@ -166,7 +166,7 @@ func (s *Store) CreateEvent(ctx context.Context, actorID int64, ev Event, contac
 	ev.CheckinKey = NewToken(24)
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Omit("ID", "CreatedAt", "UpdatedAt").Create(&ev).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if isDuplicate(err) {
 			return &ValidationError{Fields: map[string]string{"slug": "Another event already uses this slug."}}
 		}
 		if err != nil {
@@ -185,7 +185,7 @@ func (s *Store) UpdateEvent(ctx context.Context, actorID int64, ev Event, contac
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&ev).Select("Slug", "Name", "Company", "Venue", "StartsOn", "EndsOn", "TimeZone",
 			"Interests", "Status", "RetentionDays").Updates(&ev).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if isDuplicate(err) {
 			return &ValidationError{Fields: map[string]string{"slug": "Another event already uses this slug."}}
 		}
 		if err != nil {
@@ -262,4 +262,9 @@ func (s *Store) Events(ctx context.Context) ([]EventSummary, error) {
 		return nil, fmt.Errorf("models: list events: %w", err)
 	}
 	return out, nil
+}
+
+// EventByID returns one event or ErrNotFound.
+func (s *Store) EventByID(ctx context.Context, id int64) (Event, error) {
+	return s.eventWhere(ctx, "id = ?", id)
 }

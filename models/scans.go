@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -121,4 +122,31 @@ func clip(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// Scan is one scan of a code at the booth.
+type Scan struct {
+	ID          int64
+	ClientID    string
+	EventID     int64
+	LeadID      string
+	StaffUserID *int64
+	Raw         string
+	Kind        string
+	At          time.Time
+	StaffName   string `gorm:"->;-:migration"`
+}
+
+// TableName maps Scan onto scans.
+func (Scan) TableName() string { return "scans" }
+
+// Scans returns the scans that led to a lead, newest first.
+func (s *Store) Scans(ctx context.Context, leadID string) ([]Scan, error) {
+	var out []Scan
+	err := s.ctx(ctx).Raw(`SELECT s.*, coalesce(u.name, '') AS staff_name FROM scans s
+		LEFT JOIN staff_users u ON u.id = s.staff_user_id WHERE s.lead_id = ? ORDER BY s.at DESC, s.id DESC`, leadID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: scans: %w", err)
+	}
+	return out, nil
 }

@@ -90,7 +90,7 @@ func (s *Store) CreateStaffUser(ctx context.Context, u StaffUser) (StaffUser, er
 
 func (s *Store) createStaff(tx *gorm.DB, u *StaffUser) error {
 	err := tx.Omit("ID", "CreatedAt", "UpdatedAt").Create(u).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
+	if isDuplicate(err) {
 		return &ValidationError{Fields: map[string]string{"email": "There is already an account with this email."}}
 	}
 	if err != nil {

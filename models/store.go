@@ -60,11 +60,15 @@ func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
 }
 
 func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
+	if isDuplicate(err) {
 		err = nil
 	}
 	q.Interface.Trace(ctx, begin, fc, err)
 }
+
+// isDuplicate reports whether err is a unique-index violation (gorm translates it only on some
+// paths; raw statements return the driver's error).
+func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) }
 
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError

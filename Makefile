@@ -1,0 +1,141 @@
+# Boothlead developer commands. `make` alone lists them; README's two are `make run` and `make test`.
+# Settings below can be given in the environment or on the command line: make run ADDR=:9090
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ADDR ?= :8080
+# the private cluster's port (scripts/db.sh reads it too); the tests get it as PGTEST_PORT
+PGPORT_LOCAL ?= 54329
+export PGPORT_LOCAL
+FUZZTIME ?= 30s
+TEST_TIMEOUT ?= 20m
+# The race detector needs cgo (a C compiler); without one the tests run without it. Its cost on the
+# 2-core dev machine (warm cache, 4 test packages incl. the browser tests): 45 s vs 33 s, 830 vs 350 MB.
+RACE ?= $(if $(filter 1,$(shell go env CGO_ENABLED 2>/dev/null)),-race)
+GOOSE := github.com/pressly/goose/v3/cmd/goose@v3.30.0
+# `goose create` needs no database driver: leaving them out makes the first run minutes shorter
+GOOSE_TAGS := no_clickhouse,no_libsql,no_mssql,no_azuresql,no_mysql,no_sqlite3,no_vertica,no_ydb
+
+# Tests always use the private cluster (they need a superuser to create a database per test), even
+# when the caller set DATABASE_URL for `make run`; and they never see DATABASE_URL.
+TEST_DB := env -u DATABASE_URL scripts/db.sh >/dev/null
+TEST_ENV := env -u DATABASE_URL PGTEST_HOST=127.0.0.1 PGTEST_PORT=$(PGPORT_LOCAL) PGTEST_USER=postgres
+
+.PHONY: help db db-stop generate build run check-generated check-committed check-tidy vet test \
+	test-short bench fuzz fmt migration check docker clean
+
+help: ## list the targets
+	@echo "make <target>   (Boothlead)"
+	awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+db: ## ensure the local PostgreSQL (127.0.0.1:54329, data under .data/) runs; print DATABASE_URL
+	scripts/db.sh
+
+db-stop: ## stop the local PostgreSQL (its data stays)
+	scripts/db.sh stop
+
+generate: ## regenerate the templ views (*_templ.go)
+	go tool templ generate -log-level warn
+
+build: ## build bin/boothlead
+	go build -o bin/boothlead ./cmd/boothlead
+
+run: build ## local PostgreSQL (or the DATABASE_URL given) + build, then serve on ADDR (default :8080)
+	@url=$$(scripts/db.sh | tail -n 1)
+	echo "boothlead: serving on $(ADDR) (stop with Ctrl-C)"
+	DATABASE_URL="$${url#DATABASE_URL=}" ADDR='$(ADDR)' exec ./bin/boothlead serve
+
+# Compares the files' contents before and after `templ generate`: in a clean clone that is exactly
+# "git status shows no change", and in a working checkout up-to-date views not committed yet pass.
+check-generated: ## templ generate, then fail if that changed any *_templ.go (stale committed views)
+	@snapshot() {
+	  find . \( -name .git -o -name .data -o -name bin -o -name tmp \) -prune \
+	    -o -type f -name '*_templ.go' -print0 | sort -z | xargs -0 -r sha256sum
+	}
+	before=$$(snapshot)
+	go tool templ generate -log-level warn
+	after=$$(snapshot)
+	if [[ $$before != "$$after" ]]; then
+	  echo "check-generated: templ generate changed these files, so the committed ones were stale:" >&2
+	  diff <(echo "$$before") <(echo "$$after") | sed -n 's/^[<>] [0-9a-f]*  \.\//  /p' | sort -u >&2
+	  echo "check-generated: commit the regenerated files." >&2
+	  exit 1
+	fi
+	if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	  echo "check-generated: views up to date (not a git checkout: no git status check)"
+	elif [[ -n $$(git status --porcelain -- '*_templ.go') ]]; then
+	  echo "check-generated: views up to date, but not all committed yet (make check-committed)"
+	fi
+
+check-committed: ## fail if git status shows uncommitted *_templ.go files
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	  echo "check-committed: not a git checkout: skipped"; exit 0
+	fi
+	changed=$$(git status --porcelain -- '*_templ.go')
+	if [[ -n $$changed ]]; then
+	  echo "check-committed: generated views not committed:" >&2
+	  echo "$$changed" >&2
+	  exit 1
+	fi
+
+check-tidy: ## go mod tidy -diff: fail if go.mod or go.sum is not tidy
+	go mod tidy -diff
+
+vet: ## gofmt -l must list no file, then go vet ./...
+	@unformatted=$$(scripts/gofiles.sh | xargs -0 -r gofmt -l)
+	if [[ -n $$unformatted ]]; then
+	  echo "vet: gofmt would change these files (make fmt):" >&2
+	  sed 's/^/  /' <<<"$$unformatted" >&2
+	  exit 1
+	fi
+	echo "go vet ./..."
+	go vet ./...
+
+test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium)
+	@set -x
+	$(TEST_DB)
+	scripts/chromium.sh >/dev/null
+	$(if $(RACE),,echo "test: no C compiler, so no race detector (install gcc for -race)")
+	$(TEST_ENV) go test $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+test-short: ## go test -short ./... (no database, no browser)
+	env -u DATABASE_URL go test -short ./...
+
+bench: ## benchmarks (-benchmem) against the local PostgreSQL
+	@set -x
+	$(TEST_DB)
+	$(TEST_ENV) go test -run '^$$' -bench . -benchmem ./...
+
+fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
+	@found=0
+	for pkg in $$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do
+	  for target in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do
+	    found=1
+	    echo "== $$pkg $$target ($(FUZZTIME))"
+	    $(TEST_ENV) go test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg"
+	  done
+	done
+	(( found )) || echo "fuzz: no fuzz targets"
+
+fmt: ## gofmt -w the Go files, templ fmt the views
+	scripts/gofiles.sh | xargs -0 -r gofmt -w
+	go tool templ fmt -log-level warn .
+
+migration: ## new SQL migration: make migration name=add_lead_tags
+	@if [[ ! '$(name)' =~ ^[A-Za-z0-9_]+$$ ]]; then
+	  echo "usage: make migration name=add_something   (letters, digits and _)" >&2
+	  exit 2
+	fi
+	go run -tags $(GOOSE_TAGS) $(GOOSE) -s -dir migrations create '$(name)' sql
+
+check: generate check-generated check-committed check-tidy vet test ## before a push: generate, check-generated, check-committed, check-tidy, vet, test
+
+docker: ## build the container image boothlead
+	docker build -t boothlead .
+
+clean: ## remove bin/ and tmp/ (test screenshots); the database stays (make db-stop stops it)
+	rm -rf bin tmp
