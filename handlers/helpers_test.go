@@ -8,6 +8,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -223,3 +225,19 @@ func (a *testApp) secondInstance(t testing.TB) *testApp {
 	<-hub.Ready()
 	return b
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// peek GETs path and returns the status and headers without reading the body.
+func (c *client) peek(path string) page {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.abs(path), nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("GET %s: %v", path, err)
+	}
+	res.Body.Close()
+	return page{status: res.StatusCode, header: res.Header, url: req.URL.String()}
+}
+
+func regexpFind(s, expr string) string { return regexp.MustCompile(expr).FindString(s) }

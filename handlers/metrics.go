@@ -56,5 +56,5 @@ func (s *Server) measure(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (s *Server) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	return echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{DisableCompression: true})) // the gzip middleware compresses
 }

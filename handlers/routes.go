@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -103,7 +104,13 @@ func (s *Server) router() *echo.Echo {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
-	e.Use(middleware.Recover())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", slog.String("request_id", requestID(c)), slog.String("err", err.Error()),
+				slog.String("stack", string(stack)))
+			return err
+		},
+	}))
 	e.Use(s.measure)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 512, Skipper: func(c echo.Context) bool {

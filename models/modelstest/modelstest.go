@@ -126,3 +126,10 @@ func Event(t testing.TB, db DB, slug string, interests ...string) models.Event {
 	}
 	return ev
 }
+
+// NewEmpty returns the URL of a database with no schema, for code that migrates it itself.
+func NewEmpty(t testing.TB) string {
+	t.Helper()
+	skipShort(t)
+	return pgtestdb.Custom(t, config(), pgtestdb.NoopMigrator{}).URL()
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/boothlead/boothlead/models/modelstest"
+)
+
+// cli runs the command in-process against a database of the test's own.
+func cli(t *testing.T, dbURL, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	env := map[string]string{"DATABASE_URL": dbURL, "BASE_URL": "https://jobs.example.com"}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestUserAndEventAdd(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+
+	out, _, err := cli(t, db.URL, "correct horse battery\n", "user", "add", "--email", "Ada@Example.com", "--name", "Ada", "--role", "admin")
+	if err != nil || !strings.Contains(out, "admin account Ada@Example.com") {
+		t.Fatalf("user add: %q, %v", out, err)
+	}
+	_, _, err = cli(t, db.URL, "correct horse battery\n", "user", "add", "--email", "ada@example.com", "--name", "Dup", "--role", "staff")
+	if err == nil || !strings.Contains(err.Error(), "already") {
+		t.Errorf("a taken email: %v", err)
+	}
+	u, err := db.Store.Authenticate(context.Background(), "ada@example.com", "correct horse battery", "127.0.0.1")
+	if err != nil || u.Role != "admin" {
+		t.Fatalf("the CLI's account cannot sign in: %v", err)
+	}
+
+	out, _, err = cli(t, db.URL, "", "event", "add", "--name", "PyCon DE 2026", "--interests", "Backend, Data,SRE",
+		"--starts", "2026-04-14", "--ends", "2026-04-16")
+	if err != nil {
+		t.Fatalf("event add: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "https://jobs.example.com/c/") {
+		t.Fatalf("the last line is not the check-in URL: %q", last)
+	}
+	ev, err := db.Store.EventBySlug(context.Background(), "pycon-de-2026")
+	if err != nil || ev.Status != "live" || strings.Join(ev.Interests, "|") != "Backend|Data|SRE" {
+		t.Fatalf("event %+v, %v", ev, err)
+	}
+	if !strings.HasSuffix(last, ev.CheckinKey) {
+		t.Error("the URL does not carry the event's check-in key")
+	}
+}
+
+func TestBadArgumentsOneLineNonZero(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"user"},
+		{"user", "add", "--email", "nope"},
+		{"user", "add", "--email", "a@b.co", "--name", "A", "--role", "king"},
+		{"user", "add", "--bogus"},
+		{"event", "add"},
+		{"event", "add", "--name", "X", "--starts", "tomorrow"},
+		{"event", "add", "--name", "X", "--starts", "2026-05-02", "--ends", "2026-05-01"},
+		{"migrate", "extra"},
+	} {
+		_, _, err := cli(t, db.URL, "a fine password here\n", args...)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error (exit 2)", args, err)
+			continue
+		}
+		if msg := oneLine(err.Error()); msg != err.Error() || msg == "" {
+			t.Errorf("%v: message is not one line: %q", args, err.Error())
+		}
+	}
+	_, _, err := cli(t, db.URL, "", "user", "add", "--email", "a@b.co", "--name", "A", "--role", "staff")
+	if err == nil || !strings.Contains(err.Error(), "stdin") {
+		t.Errorf("no password on stdin: %v", err)
+	}
+}
+
+func TestServeMigratesAnswersAndStopsOnSignal(t *testing.T) {
+	t.Parallel()
+	db := modelstest.NewEmpty(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	env := map[string]string{"DATABASE_URL": db, "ADDR": addr, "LOG_LEVEL": "warn"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
+	}()
+	ok := false
+	for i := 0; i < 100 && !ok; i++ {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			ok = res.StatusCode == http.StatusOK
+			res.Body.Close()
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !ok {
+		cancel()
+		t.Fatalf("serve did not become ready (it migrates an empty database first): %s", logs.String())
+	}
+	res, err := http.Get("http://" + addr + "/")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("/ on a fresh install: %v", err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path != "/setup" {
+		t.Errorf("a fresh install leads to %s, want /setup", res.Request.URL.Path)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
