@@ -68,7 +68,9 @@ func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 
 // isDuplicate reports whether err is a unique-index violation (gorm translates it only on some
 // paths; raw statements return the driver's error).
-func isDuplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) }
+func isDuplicate(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err)
+}
 
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
