@@ -2,9 +2,30 @@ package main
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"flag"
+	"fmt"
+
+	"github.com/boothlead/boothlead/models"
 )
 
+// purge applies retention: leads past their event's retention period are deleted.
 func (e env) purge(ctx context.Context, args []string) error {
-	return errors.New("purge: not built yet")
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	dry := fs.Bool("dry-run", false, "only count what would be deleted")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return e.withStore(ctx, func(_ config, _ *sql.DB, store *models.Store) error {
+		res, err := store.Purge(ctx, *dry)
+		if err != nil {
+			return err
+		}
+		verb := "deleted"
+		if *dry {
+			verb = "would delete"
+		}
+		fmt.Fprintf(e.stdout, "purge: %s %d lead(s) past retention, from %d event(s)\n", verb, res.Leads, res.Events)
+		return nil
+	})
 }

@@ -118,6 +118,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	store := models.NewStore(gdb)
 	hub := models.NewHub(cfg.DatabaseURL, log)
 	go hub.Run(ctx)
+	go purgeEvery(ctx, store, log, time.Hour)
 
 	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
 		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy})
@@ -139,4 +140,25 @@ func (e env) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// purgeEvery applies retention periodically. Every instance runs it; an advisory lock in the
+// Store makes them take turns, so the work is done once.
+func purgeEvery(ctx context.Context, store *models.Store, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		res, err := store.Purge(ctx, false)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("retention purge", slog.String("err", err.Error()))
+		case res.Leads > 0:
+			log.Info("retention purge", slog.Int64("leads", res.Leads), slog.Int64("events", res.Events))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
