@@ -66,4 +66,3 @@ func TestPurgeAppliesRetention(t *testing.T) {
 		t.Errorf("after withdrawal purge removed %d, want 1", res.Leads)
 	}
 }
-
