@@ -48,6 +48,7 @@ type Server struct {
 	company    string
 	trustProxy bool
 	limits     limiters
+	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
 }
 
 type limiters struct {

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
@@ -92,32 +94,86 @@ type LeadInput struct {
 	Interests                                                            []string
 	Consent, TalentPool                                                  bool
 	ClientID                                                             string // staff captures only
+	// The consent texts (ConsentText.ID) the person was shown; 0 means "the current one". When
+	// a ticked consent's text is no longer current, CheckIn refuses with ErrConsentTextChanged
+	// rather than record agreement to words the person never saw.
+	ContactTextID, TalentPoolTextID int64
 }
+
+// ErrConsentTextChanged means the event's consent wording changed between showing the form
+// and receiving it: the person has to read the new wording first.
+var ErrConsentTextChanged = errors.New("consent text changed")
+
+// Length limits of a lead's fields, in characters.
+const (
+	MaxNameLen    = 200
+	MaxEmailLen   = 254
+	MaxPhoneLen   = 40
+	MaxOrgLen     = 200 // company and job title
+	MaxURLLen     = 500
+	MaxMessageLen = 2000
+)
 
 var phoneRe = regexp.MustCompile(`^\+?[0-9][0-9 ()./-]{3,38}[0-9]$`)
 
 // nfc returns s in Unicode canonical composition, so "Zoë" typed either way is stored alike.
 func nfc(s string) string { return norm.NFC.String(s) }
 
+// prep composes valid text (NFC) and trims white space and the invisible characters that
+// copy-paste leaves at the ends (BOM, zero-width space). Invalid UTF-8 is left for cleanText
+// to refuse.
+func prep(s string) string {
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return strings.TrimFunc(nfc(s), func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B' })
+}
+
+// hasBidiControl reports bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+// typed names never need them, and they can make text display as something else. The marks
+// LRM, RLM and ALM stay allowed.
+func hasBidiControl(s string) bool {
+	for _, r := range s {
+		if (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
+}
+
+// leadText cleans one free-text field: composed and trimmed, any script, no control characters.
+func leadText(e errs, field, label, s string, max int, required, multiline bool) string {
+	s = cleanText(e, field, label, prep(s), max, required, multiline)
+	if e[field] == "" && hasBidiControl(s) {
+		e.add(field, label+" contains control characters; please use plain text.")
+	}
+	return s
+}
+
 // CheckLead validates a lead's details against an event and returns them cleaned (trimmed,
-// composed, URLs completed). consentRequired is true for self check-in and walk-ins.
+// composed, URLs completed). consentRequired is true for self check-in and walk-ins. Field
+// errors are keyed by the form field names of the contract.
 func CheckLead(ev Event, in LeadInput, consentRequired bool) (LeadInput, error) {
 	e := errs{}
-	out := LeadInput{Consent: in.Consent, TalentPool: in.TalentPool, ClientID: strings.TrimSpace(in.ClientID)}
-	out.Name = nfc(cleanText(e, "name", "Name", in.Name, 200, true, false))
-	out.Email = nfc(cleanEmail(e, "email", in.Email, true))
-	out.Phone = cleanText(e, "phone", "Phone", in.Phone, 40, false, false)
+	out := LeadInput{Consent: in.Consent, TalentPool: in.TalentPool, ClientID: strings.TrimSpace(in.ClientID),
+		ContactTextID: in.ContactTextID, TalentPoolTextID: in.TalentPoolTextID}
+	out.Name = leadText(e, "name", "Name", in.Name, MaxNameLen, true, false)
+	out.Email = cleanEmail(e, "email", prep(in.Email), true)
+	if e["email"] == "" && hasBidiControl(out.Email) {
+		e.add("email", "Enter an email address like name@example.com.")
+	}
+	out.Phone = leadText(e, "phone", "Phone", in.Phone, MaxPhoneLen, false, false)
 	if out.Phone != "" && e["phone"] == "" && !phoneRe.MatchString(out.Phone) {
 		e.add("phone", "Enter a phone number with digits, spaces and + ( ) - only, e.g. +49 170 1234567.")
 	}
-	out.Company = nfc(cleanText(e, "company", "Company", in.Company, 200, false, false))
-	out.Title = nfc(cleanText(e, "title", "Job title", in.Title, 200, false, false))
+	out.Company = leadText(e, "company", "Company", in.Company, MaxOrgLen, false, false)
+	out.Title = leadText(e, "title", "Job title", in.Title, MaxOrgLen, false, false)
 	out.LinkedIn = cleanProfileURL(e, "linkedin", "LinkedIn", in.LinkedIn, "linkedin.com",
 		"https://www.linkedin.com/in/", "LinkedIn profile addresses look like https://www.linkedin.com/in/your-name.")
 	out.GitHub = cleanProfileURL(e, "github", "GitHub", in.GitHub, "github.com", "https://github.com/",
 		"Enter your GitHub username or an address like https://github.com/your-name.")
 	out.CVURL = cleanURL(e, "cv_url", "CV or portfolio link", completeURL(in.CVURL))
-	out.Message = nfc(cleanText(e, "message", "Message", in.Message, 2000, false, true))
+	out.Message = leadText(e, "message", "Message", in.Message, MaxMessageLen, false, true)
 	seen := map[string]bool{}
 	for _, it := range in.Interests {
 		it = strings.TrimSpace(it)
@@ -227,6 +283,10 @@ func (s *Store) upsertPerson(ctx context.Context, ev Event, in LeadInput, source
 		texts, err := currentConsentTexts(tx, ev.ID)
 		if err != nil {
 			return err
+		}
+		if (in.Consent && in.ContactTextID != 0 && in.ContactTextID != texts.Contact.ID) ||
+			(in.TalentPool && in.TalentPoolTextID != 0 && in.TalentPoolTextID != texts.TalentPool.ID) {
+			return ErrConsentTextChanged
 		}
 		interests := StringList(in.Interests)
 		if interests == nil {

@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/boothlead/boothlead/models/modelstest"
+	"github.com/boothlead/boothlead/views/paths"
+)
+
+// noSideScroll fails when the page is wider than the viewport (WCAG 1.4.10 Reflow).
+func noSideScroll(t *testing.T, ctx context.Context, what string, width int) {
+	t.Helper()
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w > width {
+		t.Errorf("%s: the page is %d px wide at a %d px viewport (horizontal scroll)", what, w, width)
+	}
+}
+
+// smallTargets lists the controls smaller than 24×24 px (WCAG 2.5.8).
+const smallTargets = `[...document.querySelectorAll('input:not([type=hidden]), textarea, button, summary, a.btn, .toggle span')]
+	.filter(e => !e.closest('.hp'))
+	.filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+	.map(e => (e.id || e.name || e.textContent).trim())`
+
+// focusedInView reports the id of the focused element and whether it is fully inside the
+// viewport (WCAG 2.4.11 Focus Not Obscured).
+const focusedInView = `(() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+	return e.id + ":" + (r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth); })()`
+
+// TestJourneyCandidateCheckIn is a candidate at the booth on a phone (390×844): the form filled
+// by keyboard and by tap, a validation error, the confirmation with the personal QR, the
+// private page.
+func TestJourneyCandidateCheckIn(t *testing.T) {
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "pycon-phone", "Backend", "Data", "SRE", "Internships")
+	ctx := newBrowser(t, phoneW, phoneH, true)
+
+	run(t, ctx, "open the booth QR", chromedp.Navigate(a.ts.URL+paths.CheckIn(ev.CheckinKey)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)))
+	noSideScroll(t, ctx, "check-in form", phoneW)
+	if small, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](smallTargets)); len(small) > 0 {
+		t.Errorf("targets under 24 px: %q", small)
+	}
+	screenshot(t, ctx, "phone-01-checkin")
+
+	run(t, ctx, "type name and email, tap two interests",
+		chromedp.SendKeys(chromedp.ID("f-name"), "Zoë Ångström"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "Zoe@Example.com"),
+		chromedp.Tap(chromedp.CSS(`#f-interests-0 + span`)),
+		chromedp.Tap(chromedp.CSS(`#f-interests-2 + span`)),
+		chromedp.Sleep(2100*time.Millisecond), // a person takes longer than the 2 s anti-bot minimum
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-consent-error")),
+	)
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-name"))); got != "Zoë Ångström" {
+		t.Errorf("after the error the name reads %q", got)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=interests]:checked').length`)); got != 2 {
+		t.Errorf("after the error %d interests are ticked, want 2", got)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](focusedInView)); got != "f-consent:true" {
+		t.Errorf("after the error the focus is %q, want the consent box, in view", got)
+	}
+	noSideScroll(t, ctx, "form with an error", phoneW)
+	screenshot(t, ctx, "phone-02-checkin-error")
+
+	run(t, ctx, "add optional details, tap the consents, check in",
+		chromedp.Tap(chromedp.CSS(`details.more summary`)),
+		chromedp.SendKeys(chromedp.ID("f-company"), "Nordic Compilers AB"),
+		chromedp.SendKeys(chromedp.ID("f-github"), "zoe-a"),
+		chromedp.SendKeys(chromedp.ID("f-message"), "Looking for compiler work."),
+		chromedp.Tap(chromedp.ID("f-consent")),
+		chromedp.Tap(chromedp.ID("f-talent_pool")),
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="personal-qr"]`)),
+	)
+	if !strings.HasPrefix(location(t, ctx), a.ts.URL+"/thanks/") {
+		t.Fatalf("after checking in the phone shows %s", location(t, ctx))
+	}
+	if w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('[data-testid="personal-qr"]').naturalWidth`)); w < 256 {
+		t.Errorf("the personal QR did not load (width %d)", w)
+	}
+	if got := text(t, ctx, `[data-testid="thanks-name"]`); got != "Zoë Ångström" {
+		t.Errorf("confirmation name %q", got)
+	}
+	noSideScroll(t, ctx, "confirmation", phoneW)
+	screenshot(t, ctx, "phone-03-thanks")
+
+	run(t, ctx, "open the private page", chromedp.Tap(chromedp.CSS(`[data-testid="self-service-link"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="self-service"]`)))
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-company"))); got != "Nordic Compilers AB" {
+		t.Errorf("the private page shows company %q", got)
+	}
+	noSideScroll(t, ctx, "private page", phoneW)
+	screenshot(t, ctx, "phone-04-private-page")
+}
+
+// TestCheckInPageAt320px checks the candidate pages reflow at the narrowest phone width.
+func TestCheckInPageAt320px(t *testing.T) {
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "pycon-narrow", "Backend", "Data", "Site reliability engineering", "Internships")
+	ctx := newBrowser(t, 320, 640, true)
+	run(t, ctx, "open the form", chromedp.Navigate(a.ts.URL+paths.CheckIn(ev.CheckinKey)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)))
+	noSideScroll(t, ctx, "check-in form", 320)
+	run(t, ctx, "open the optional details and send without a name",
+		chromedp.Tap(chromedp.CSS(`details.more summary`)),
+		chromedp.SendKeys(chromedp.ID("f-cv_url"), "https://example.com/a-very-long-address/that-goes-on-and-on/and-on/cv.pdf"),
+		chromedp.Sleep(2100*time.Millisecond),
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-name-error")))
+	noSideScroll(t, ctx, "form with errors", 320)
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](focusedInView)); got != "f-name:true" {
+		t.Errorf("after the error the focus is %q, want the name field, in view", got)
+	}
+	screenshot(t, ctx, "phone-05-checkin-320-error")
+}
