@@ -135,3 +135,15 @@ func TestServeMigratesAnswersAndStopsOnSignal(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestPurgeDryRun(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	out, _, err := cli(t, db.URL, "", "purge", "--dry-run")
+	if err != nil || !strings.Contains(out, "would delete 0 lead(s)") {
+		t.Fatalf("purge --dry-run: %q, %v", out, err)
+	}
+	if _, _, err := cli(t, db.URL, "", "purge", "--now"); err == nil {
+		t.Error("purge accepted an unknown flag")
+	}
+}

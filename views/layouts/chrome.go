@@ -50,7 +50,8 @@ func navItems(ch Chrome) []navItem {
 	}
 	items = append(items, navItem{"events", "Events", paths.Events()})
 	if ch.User.IsAdmin() {
-		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()})
+		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
+			navItem{"audit", "Audit", paths.Audit()})
 	}
 	return items
 }
