@@ -35,7 +35,12 @@ func withRateLimits(d *Deps) { d.RateLimits = true }
 
 func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
-	db := modelstest.New(t)
+	return startInstance(t, modelstest.New(t), opts...)
+}
+
+// startInstance runs one app instance (router, sessions, live hub) on db over HTTP.
+func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(t.Output(), nil))
@@ -206,24 +211,7 @@ func wantStatus(t testing.TB, p page, want int) {
 // database, as behind a load balancer.
 func (a *testApp) secondInstance(t testing.TB) *testApp {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := models.NewHub(a.db.URL, log)
-	ctx, cancel := context.WithCancel(context.Background())
-	go hub.Run(ctx)
-	b := &testApp{t: t, db: a.db, store: a.store, hub: hub}
-	ts := httptest.NewUnstartedServer(nil)
-	ts.Start()
-	b.server = newServer(Deps{Store: a.store, SQL: a.db.SQL, Live: hub, Log: log, BaseURL: ts.URL, Company: "Acme Robotics"})
-	ts.Config.Handler = b.server.router()
-	b.ts = ts
-	t.Cleanup(func() {
-		hub.Close()
-		cancel()
-		ts.CloseClientConnections()
-		ts.Close()
-	})
-	<-hub.Ready()
-	return b
+	return startInstance(t, a.db)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
