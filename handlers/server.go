@@ -101,7 +101,7 @@ func newServer(d Deps) *Server {
 
 	// Many phones share one venue IP: the per-IP limit is generous; the per-email one is tight.
 	s.limits.checkinIP = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(2), Burst: 120, ExpiresIn: 10 * time.Minute})
+		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
 	return s
