@@ -14,7 +14,6 @@ import (
 	"github.com/boothlead/boothlead/views/paths"
 )
 
-
 // TestJourneyBoothTablet: booth staff on a tablet sign in, watch a candidate's check-in from a
 // phone (another browser context) appear on the board without a reload, scan a vCard through
 // the manual field as a keyboard-wedge scanner types it, and record a conversation.

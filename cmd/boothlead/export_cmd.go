@@ -2,9 +2,74 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/boothlead/boothlead/export"
+	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/models"
 )
 
+// export writes an event's leads as CSV on stdout, through the same code as the web export (and
+// with the same audit row, actor empty, via "cli"). The filter flags mirror the leads table's.
 func (e env) export(ctx context.Context, args []string) error {
-	return errors.New("export: not built yet")
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	slug := fs.String("event", "", "slug of the event")
+	preset := fs.String("preset", "generic", "generic, greenhouse or lever")
+	bom := fs.Bool("bom", false, "start with a UTF-8 BOM so Excel reads accents right")
+	filters := map[string]*string{}
+	for _, name := range []string{"rating", "interest", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
+		filters[name] = fs.String(name, "", "filter, as on the leads page")
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *slug == "" {
+		return usagef("export: --event is required (usage: boothlead export --event SLUG [--preset generic|greenhouse|lever] [--bom])")
+	}
+	p, err := export.ParsePreset(*preset)
+	if err != nil {
+		return usagef("export: --preset: %v", err)
+	}
+	q := url.Values{}
+	for name, v := range filters {
+		if *v == "" {
+			continue
+		}
+		if name == "rating" { // --rating hot,warm
+			q[name] = strings.Split(*v, ",")
+		} else {
+			q.Set(name, *v)
+		}
+	}
+	return e.withStore(ctx, func(_ config, _ *sql.DB, store *models.Store) error {
+		ev, err := store.EventBySlug(ctx, *slug)
+		if errors.Is(err, models.ErrNotFound) {
+			return usagef("export: there is no event with the slug %q", *slug)
+		}
+		if err != nil {
+			return err
+		}
+		f, err := models.ParseLeadFilter(q, ev)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			flags := map[string]string{}
+			for k := range ve.Fields {
+				flags[k] = "--" + k
+			}
+			return validationLine("export", ve, flags)
+		}
+		if err != nil {
+			return err
+		}
+		job := handlers.ExportJob{Event: ev, Filter: f, Preset: p, BOM: *bom, Via: handlers.ExportViaCLI}
+		if _, err := handlers.WriteExport(ctx, store, job, e.stdout, nil); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		return nil
+	})
 }

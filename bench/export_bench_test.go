@@ -1,0 +1,325 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/boothlead/boothlead/export"
+	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/models/modelstest"
+)
+
+// BenchmarkExport100k exports an event of 100,000 leads, each with two conversations, a contact
+// consent and (two in five) a talent-pool consent, in the generic preset (every field, the
+// consents and all notes), three ways in the same run:
+//
+//   - go:   handlers.WriteExport in this process (the code behind the web export and the CLI),
+//     with the peak Go heap sampled every 2 ms;
+//   - cli:  the `boothlead export` binary, with its peak RSS from the kernel;
+//   - copy: `psql -c "\copy (SELECT …the same columns…) TO STDOUT WITH CSV"`, with its peak RSS.
+//
+// Each is run once to warm the caches, then timed over BENCH_RUNS runs (default 3); the best
+// run counts. Run it with `make bench` or
+//
+//	go test ./bench -run '^$' -bench Export100k -benchtime 1x -v
+//
+// BENCH_LEADS changes the number of leads.
+func BenchmarkExport100k(b *testing.B) {
+	leads := envInt("BENCH_LEADS", 100000)
+	runs := envInt("BENCH_RUNS", 3)
+	db := modelstest.New(b)
+	ctx := context.Background()
+	ev := seedEvent(b, db, leads)
+
+	job := handlers.ExportJob{Event: ev, Filter: models.LeadFilter{}.Normalize(ev), Preset: export.Generic,
+		Via: handlers.ExportViaCLI}
+	goRun := func() (time.Duration, int64, uint64) {
+		var w countingWriter
+		runtime.GC()
+		base := heapObjects()
+		stop := sampleHeap()
+		start := time.Now()
+		n, err := handlers.WriteExport(ctx, db.Store, job, &w, nil)
+		d := time.Since(start)
+		peak := stop()
+		if err != nil || n != leads {
+			b.Fatalf("export: %d rows, %v", n, err)
+		}
+		return d, w.n, peak - min(peak, base)
+	}
+	bin := buildCLI(b)
+	cliRun := func() (time.Duration, int64, int64) {
+		cmd := exec.Command(bin, "export", "--event", ev.Slug, "--preset", "generic")
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+db.URL)
+		return timeProcess(b, cmd)
+	}
+	psql, err := exec.LookPath("psql")
+	copyRun := func() (time.Duration, int64, int64) {
+		cmd := exec.Command(psql, db.URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+			`\copy (`+oneLine(copySQL(ev.ID))+`) TO STDOUT WITH (FORMAT csv, HEADER)`)
+		return timeProcess(b, cmd)
+	}
+
+	goRun() // warm up caches and the connection pool
+	cliRun()
+	if err == nil {
+		copyRun()
+	}
+	var goT, cliT, copyT []time.Duration
+	var goHeap []uint64
+	var cliRSS, copyRSS []int64
+	var goBytes, cliBytes, copyBytes int64
+	b.ResetTimer()
+	for b.Loop() {
+		for range runs {
+			d, n, heap := goRun()
+			goT, goHeap, goBytes = append(goT, d), append(goHeap, heap), n
+			d, n, rss := cliRun()
+			cliT, cliRSS, cliBytes = append(cliT, d), append(cliRSS, rss), n
+			if err == nil {
+				d, n, rss = copyRun()
+				copyT, copyRSS, copyBytes = append(copyT, d), append(copyRSS, rss), n
+			}
+		}
+	}
+	b.StopTimer()
+	mib := func(n float64) float64 { return n / (1 << 20) }
+	b.ReportMetric(slices.Min(goT).Seconds(), "go-s")
+	b.ReportMetric(mib(float64(slices.Max(goHeap))), "go-heap-growth-MiB")
+	b.ReportMetric(slices.Min(cliT).Seconds(), "cli-s")
+	b.ReportMetric(mib(float64(slices.Max(cliRSS))), "cli-maxrss-MiB")
+	b.Logf("%d leads × 2 conversations, generic preset, best of %d runs:", leads, runs)
+	b.Logf("  go   (handlers.WriteExport)  %6.2f s  %6.1f MiB  heap growth %5.1f MiB (runs: %v)",
+		slices.Min(goT).Seconds(), mib(float64(goBytes)), mib(float64(slices.Max(goHeap))), goT)
+	b.Logf("  cli  (boothlead export)      %6.2f s  %6.1f MiB  peak RSS    %5.1f MiB (runs: %v)",
+		slices.Min(cliT).Seconds(), mib(float64(cliBytes)), mib(float64(slices.Max(cliRSS))), cliT)
+	if err != nil {
+		b.Logf("  copy: psql not found (%v): no comparison", err)
+		return
+	}
+	b.ReportMetric(slices.Min(copyT).Seconds(), "copy-s")
+	b.ReportMetric(mib(float64(slices.Max(copyRSS))), "copy-maxrss-MiB")
+	b.ReportMetric(slices.Min(goT).Seconds()/slices.Min(copyT).Seconds(), "go/copy")
+	b.Logf("  copy (psql \\copy … CSV)      %6.2f s  %6.1f MiB  peak RSS    %5.1f MiB (runs: %v)",
+		slices.Min(copyT).Seconds(), mib(float64(copyBytes)), mib(float64(slices.Max(copyRSS))), copyT)
+	b.Logf("  go / copy time: %.2f×   cli / copy time: %.2f×", slices.Min(goT).Seconds()/slices.Min(copyT).Seconds(),
+		slices.Min(cliT).Seconds()/slices.Min(copyT).Seconds())
+}
+
+// seedEvent creates an event with n leads of realistic size (names in several scripts, a
+// message, two conversations with notes and a follow-up, consents) in batches of 5,000.
+func seedEvent(b *testing.B, db modelstest.DB, n int) models.Event {
+	b.Helper()
+	ctx := context.Background()
+	ev := modelstest.Event(b, db, "bench", "Backend (Go)", "Data & ML", "SRE / Platform", "Frontend", "Security")
+	var staff []int64
+	for i := range 4 {
+		staff = append(staff, modelstest.Staff(b, db, fmt.Sprintf("staff%d@example.com", i), models.RoleStaff).ID)
+	}
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, ev.Location())
+	start := time.Now()
+	for done := 0; done < n; done += 5000 {
+		batch := models.DemoLeads(models.DemoOptions{Leads: min(5000, n-done), Days: []time.Time{day, day.AddDate(0, 0, 1)},
+			Interests: ev.Interests, Staff: staff, Seed: uint64(done + 1)})
+		for i := range batch {
+			l := &batch[i]
+			email := fmt.Sprintf("%d.%s", done+i, l.Email) // unique across batches
+			l.BadgeCode = strings.ReplaceAll(l.BadgeCode, l.Email, email)
+			l.Email = email
+			at := l.FirstSeen
+			l.Conversations = []models.SeedConversation{
+				{StaffID: staff[i%4], At: at.Add(5 * time.Minute), Rating: "warm",
+					Notes: "Strong Go background, asked about on-call.\nWants remote; speaks German and English."},
+				{StaffID: staff[(i+1)%4], At: at.Add(40 * time.Minute), Rating: []string{"hot", "warm", "cold"}[i%3],
+					Notes:    "Met the platform team lead, talked about operators, CRDs and the \"golden path\".",
+					FollowUp: "Send the backend job ad"},
+			}
+		}
+		if err := db.Store.SeedLeads(ctx, ev, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Gorm.Exec("VACUUM ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d leads with %d conversations in %v", n, 2*n, time.Since(start).Round(time.Millisecond))
+	return ev
+}
+
+// copySQL is the generic preset's columns in SQL, for COPY: the same values (names split at the
+// last space, times in the event's zone, the latest consent per purpose, every conversation with
+// its staff member, time, rating, notes and follow-up), without the formula neutralising.
+func copySQL(eventID int64) string {
+	consent := func(purpose string) string {
+		return `LEFT JOIN LATERAL (SELECT CASE WHEN k.withdrawn_at IS NOT NULL THEN 'withdrawn' WHEN k.granted THEN 'yes'
+			ELSE 'no' END AS status, to_char(k.at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS at, t.version,
+			k.captured_by AS by FROM consents k JOIN consent_texts t ON t.id = k.consent_text_id
+			WHERE k.lead_id = l.id AND k.purpose = '` + purpose + `' ORDER BY k.at DESC, k.id DESC LIMIT 1) `
+	}
+	return `SELECT l.id AS "Lead ID", e.name AS "Event",
+		CASE WHEN btrim(l.name) ~ '\s' THEN regexp_replace(btrim(l.name), '\s+\S+$', '') ELSE btrim(l.name) END AS "First Name",
+		CASE WHEN btrim(l.name) ~ '\s' THEN substring(btrim(l.name) from '\S+$') ELSE '' END AS "Last Name",
+		l.name AS "Full Name", l.email AS "Email", l.phone AS "Phone", l.company AS "Company", l.title AS "Title",
+		l.linkedin AS "LinkedIn URL", l.github AS "GitHub URL", l.cv_url AS "CV URL", l.message AS "Message",
+		array_to_string(l.interests, '; ') AS "Interests", l.source AS "Source", l.badge_code AS "Badge Code",
+		l.visit_count AS "Visits", to_char(l.first_seen_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS "First Seen",
+		to_char(l.last_seen_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS "Last Seen", l.rating AS "Rating",
+		conv.follow_up AS "Follow-up", kc.status AS "Contact Consent", kc.at AS "Contact Consent At",
+		kc.version AS "Contact Consent Text Version", kp.status AS "Talent Pool Consent",
+		kp.at AS "Talent Pool Consent At", kp.version AS "Talent Pool Consent Text Version",
+		CASE WHEN kc.by IS NULL OR kp.by IS NULL OR kc.by = kp.by THEN coalesce(kc.by, kp.by)
+			ELSE 'contact: ' || kc.by || '; talent_pool: ' || kp.by END AS "Consent Captured By",
+		conv.text AS "Conversations", coalesce(conv.n, 0) AS "Conversation Count"
+	FROM leads l JOIN events e ON e.id = l.event_id ` + consent("contact") + `kc ON true ` + consent("talent_pool") + `kp ON true
+	LEFT JOIN LATERAL (SELECT string_agg(to_char(c.happened_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' ||
+			coalesce(u.name, 'former staff') || coalesce(' [' || c.rating || ']', '') || ': ' ||
+			replace(c.notes, E'\n', E'\n  ') || CASE WHEN c.follow_up <> '' THEN E'\n  Follow-up: ' || c.follow_up ELSE '' END,
+			E'\n' ORDER BY c.happened_at, c.id) AS text, count(*) AS n,
+			(array_agg(c.follow_up ORDER BY c.happened_at DESC, c.id DESC) FILTER (WHERE c.follow_up <> ''))[1] AS follow_up
+		FROM conversations c LEFT JOIN staff_users u ON u.id = c.staff_user_id WHERE c.lead_id = l.id) conv ON true
+	WHERE l.event_id = ` + strconv.FormatInt(eventID, 10) + ` ORDER BY l.first_seen_at DESC, l.id DESC`
+}
+
+// timeProcess runs cmd with its output counted and returns the wall time, the bytes written and
+// its peak resident memory. The peak is VmHWM from /proc/<pid>/status, polled every 2 ms once the
+// process runs its own program: ru_maxrss would also count this test process, whose memory
+// the child shares between fork and exec.
+func timeProcess(b *testing.B, cmd *exec.Cmd) (time.Duration, int64, int64) {
+	b.Helper()
+	var w countingWriter
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &w, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	name := filepath.Base(cmd.Path)
+	status := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/status"
+	done := make(chan struct{})
+	var peak int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb, ok := hwm(status, name); ok {
+				peak = max(peak, kb*1024)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	err := cmd.Wait()
+	d := time.Since(start)
+	close(done)
+	wg.Wait()
+	if err != nil {
+		b.Fatalf("%s: %v: %s", cmd.Path, err, stderr.String())
+	}
+	return d, w.n, peak
+}
+
+// hwm reads VmHWM (kB) from a /proc status file if the process there is named name.
+func hwm(status, name string) (int64, bool) {
+	data, err := os.ReadFile(status)
+	if err != nil {
+		return 0, false
+	}
+	named := false
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "Name:"); ok && strings.HasPrefix(name, strings.TrimSpace(v)) {
+			named = true
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok && named {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
+}
+
+// buildCLI builds the boothlead binary once into a temporary directory.
+func buildCLI(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "boothlead")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/boothlead/boothlead/cmd/boothlead")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("build: %v: %s", err, out)
+	}
+	return bin
+}
+
+// countingWriter counts bytes and drops them.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countingWriter)(nil)
+
+// heapObjects is the bytes of heap objects right now (live and not yet swept).
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// sampleHeap samples heapObjects every 2 ms until the returned func is called, which returns
+// the largest value seen.
+func sampleHeap() func() uint64 {
+	var mu sync.Mutex
+	peak := heapObjects()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				v := heapObjects()
+				mu.Lock()
+				peak = max(peak, v)
+				mu.Unlock()
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		return max(peak, heapObjects())
+	}
+}
+
+// oneLine joins the lines of a statement for psql's \copy, which takes one line; the
+// statement's string literals hold no line breaks of their own (they write E'\n').
+func oneLine(sql string) string {
+	return regexp.MustCompile(`\n[\t ]*`).ReplaceAllString(sql, " ")
+}
+
+func envInt(k string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(k)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
