@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,22 @@ func screenshot(t testing.TB, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
+	saveShot(t, name, buf)
+}
+
+// viewportShot saves what the screen shows (not the whole page), to look at the first screen
+// at its real size.
+func viewportShot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	saveShot(t, name, buf)
+}
+
+func saveShot(t testing.TB, name string, buf []byte) {
+	t.Helper()
 	dir := filepath.Join(moduleRoot(t), "tmp", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -116,6 +133,14 @@ func text(t testing.TB, ctx context.Context, css string) string {
 		t.Fatalf("text of %s: %v", css, err)
 	}
 	return s
+}
+
+// imageLoaded waits (up to 10 s) for an img to finish loading at least minWidth pixels wide.
+func imageLoaded(ctx context.Context, css string, minWidth int) bool {
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
+		`(() => { const i = document.querySelector(%q); return !!i && i.complete && i.naturalWidth >= %d })()`, css, minWidth),
+		chromedp.WithPollingTimeout(10*time.Second)))
+	return err == nil
 }
 
 // location returns the current URL of the tab.
@@ -170,10 +195,8 @@ func TestJourneyAdminSetup(t *testing.T) {
 	}
 	run(t, ctx, "open the poster", chromedp.Navigate(u+"/events/pycon-booth-2026/poster"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="poster-qr"]`)))
-	// the QR image really loaded
-	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('[data-testid="poster-qr"]').naturalWidth`))
-	if err != nil || w < 256 {
-		t.Fatalf("poster QR did not load: width %d, %v", w, err)
+	if !imageLoaded(ctx, `[data-testid="poster-qr"]`, 256) {
+		t.Fatal("the poster QR did not load")
 	}
 	screenshot(t, ctx, "tablet-04-poster")
 }

@@ -85,8 +85,8 @@ func TestJourneyCandidateCheckIn(t *testing.T) {
 	if !strings.HasPrefix(location(t, ctx), a.ts.URL+"/thanks/") {
 		t.Fatalf("after checking in the phone shows %s", location(t, ctx))
 	}
-	if w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('[data-testid="personal-qr"]').naturalWidth`)); w < 256 {
-		t.Errorf("the personal QR did not load (width %d)", w)
+	if !imageLoaded(ctx, `[data-testid="personal-qr"]`, 256) {
+		t.Error("the personal QR did not load")
 	}
 	if got := text(t, ctx, `[data-testid="thanks-name"]`); got != "Zoë Ångström" {
 		t.Errorf("confirmation name %q", got)

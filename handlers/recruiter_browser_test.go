@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestJourneyRecruiter(t *testing.T) {
 	)
 	want := 0
 	for _, l := range leads {
-		if recruiterSeededRating(l) == "hot" && recruiterHasString(l.Interests, "Backend (Go)") {
+		if recruiterSeededRating(l) == "hot" && slices.Contains(l.Interests, "Backend (Go)") {
 			want++
 		}
 	}
@@ -190,28 +191,3 @@ func recruiterSeededRating(l models.SeedLead) string {
 	return r
 }
 
-func recruiterHasString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// viewportShot saves what the laptop's screen shows (not the whole page) as
-// tmp/screenshots/<name>.png, to look at the first screen at its real size.
-func viewportShot(t testing.TB, ctx context.Context, name string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := filepath.Join(moduleRoot(t), "tmp", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
