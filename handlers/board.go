@@ -69,7 +69,10 @@ func ago(d time.Duration) string {
 	case d < 24*time.Hour:
 		return fmt.Sprintf("%d h ago", int(d.Hours()))
 	}
-	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	if days := int(d.Hours() / 24); days > 1 {
+		return fmt.Sprintf("%d days ago", days)
+	}
+	return "yesterday"
 }
 
 // when formats a time in the event's time zone for people.
