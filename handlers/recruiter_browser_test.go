@@ -190,4 +190,3 @@ func recruiterSeededRating(l models.SeedLead) string {
 	}
 	return r
 }
-
