@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -43,7 +44,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	c.Addr, _ = get("ADDR", ":8080")
-	c.BaseURL, _ = get("BASE_URL", "http://localhost:8080")
+	c.BaseURL, _ = get("BASE_URL", defaultBaseURL(c.Addr))
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, fmt.Errorf("BASE_URL must be an absolute http(s) URL, got %q", c.BaseURL)
@@ -85,4 +86,13 @@ func newLogger(w interface{ Write([]byte) (int, error) }, c config) *slog.Logger
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// defaultBaseURL is http://localhost on the port the server listens on, so QR codes work on a
+// developer's machine whatever ADDR says.
+func defaultBaseURL(addr string) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil && port != "" && port != "0" {
+		return "http://localhost:" + port
+	}
+	return "http://localhost:8080"
 }
