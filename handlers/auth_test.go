@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -259,5 +262,44 @@ func TestAdminAddsColleagueAndEndsDevice(t *testing.T) {
 	wantStatus(t, admin.submit(paths.EndDevice(leeDevice), nil), http.StatusSeeOther)
 	if p := lee.get("/events"); p.status != http.StatusSeeOther {
 		t.Fatalf("an ended device still works: %d", p.status)
+	}
+}
+
+// Behind https (BASE_URL), the session cookie is Secure with the __Host- prefix and HSTS is sent.
+func TestSecureCookiesWhenBaseURLIsHTTPS(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	modelstest.Staff(t, db, "sam@example.com", models.RoleStaff)
+	e := newServer(Deps{Store: db.Store, SQL: db.SQL, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BaseURL: "https://jobs.example.com"}).router()
+	get := httptest.NewRecorder()
+	e.ServeHTTP(get, httptest.NewRequest(http.MethodGet, "/login", nil))
+	var csrf *http.Cookie
+	for _, ck := range get.Result().Cookies() {
+		if ck.Name == "boothlead_csrf" {
+			csrf = ck
+		}
+	}
+	if csrf == nil || !csrf.Secure {
+		t.Fatalf("CSRF cookie %+v: want Secure", csrf)
+	}
+	if get.Header().Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS header behind https")
+	}
+	form := url.Values{"email": {"sam@example.com"}, "password": {modelstest.Password}, "_csrf": {csrf.Value}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(csrf)
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	var session *http.Cookie
+	for _, ck := range rec.Result().Cookies() {
+		if strings.HasSuffix(ck.Name, "boothlead_session") {
+			session = ck
+		}
+	}
+	if rec.Code != http.StatusSeeOther || session == nil || session.Name != "__Host-boothlead_session" ||
+		!session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("sign-in behind https: %d, session cookie %+v", rec.Code, session)
 	}
 }
