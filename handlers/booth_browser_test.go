@@ -31,10 +31,7 @@ func TestJourneyBoothTablet(t *testing.T) {
 	tablet := newBrowser(t, tabletW, tabletH, false)
 	u := a.ts.URL
 
-	run(t, tablet, "sign in", chromedp.Navigate(u+paths.Login()),
-		chromedp.SendKeys(chromedp.ID("f-email"), "sam@example.com"),
-		chromedp.SendKeys(chromedp.ID("f-password"), modelstest.Password+"\n"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)),
+	run(t, tablet, "sign in", signInSteps(u, "sam@example.com"),
 		chromedp.Navigate(u+paths.Event(ev.Slug)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)),
 		chromedp.Evaluate[chromedp.Void](`window.__noReload = 'still here'`))
@@ -97,6 +94,14 @@ func TestJourneyBoothTablet(t *testing.T) {
 	}
 }
 
+// signInSteps signs a tab in through the login form with the builders' password.
+func signInSteps(base, email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(base+paths.Login()),
+		chromedp.SendKeys(chromedp.ID("f-email"), email),
+		chromedp.SendKeys(chromedp.ID("f-password"), modelstest.Password+"\n"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)))
+}
+
 // offlineSwitch drops every connection while on, as venue Wi-Fi does.
 type offlineSwitch struct {
 	next http.Handler
@@ -126,10 +131,7 @@ func TestJourneyOfflineOutbox(t *testing.T) {
 	modelstest.Staff(t, a.db, "sam@example.com", models.RoleStaff)
 	tablet := newBrowser(t, tabletW, tabletH, false)
 	u := a.ts.URL
-	run(t, tablet, "sign in and open the lead", chromedp.Navigate(u+paths.Login()),
-		chromedp.SendKeys(chromedp.ID("f-email"), "sam@example.com"),
-		chromedp.SendKeys(chromedp.ID("f-password"), modelstest.Password+"\n"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)),
+	run(t, tablet, "sign in and open the lead", signInSteps(u, "sam@example.com"),
 		chromedp.Navigate(u+paths.Lead(lead.ID)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="conversation-form"]`)))
 
