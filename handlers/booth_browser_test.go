@@ -72,6 +72,9 @@ func TestJourneyBoothTablet(t *testing.T) {
 	if got := text(t, tablet, `[data-testid="lead-name"]`); got != "Jane Doe" {
 		t.Fatalf("the scan opened %q, want Jane Doe", got)
 	}
+	if got := text(t, tablet, `[data-testid="flash"]`); got != "New lead from the scan." {
+		t.Errorf("after the scan the tablet says %q", got)
+	}
 	screenshot(t, tablet, "tablet-11-lead-scanned")
 
 	run(t, tablet, "record a conversation",
@@ -88,8 +91,10 @@ func TestJourneyBoothTablet(t *testing.T) {
 		t.Errorf("pending count %q after a sent capture", n)
 	}
 	screenshot(t, tablet, "tablet-12-lead-conversation")
-	jane := strings.TrimPrefix(location(t, tablet), u+"/leads/")
-	if cs, _ := a.store.Conversations(t.Context(), strings.SplitN(jane, "#", 2)[0]); len(cs) != 1 {
+	if got := text(t, tablet, `[data-testid="flash"]`); got != "Conversation saved." {
+		t.Errorf("after saving the tablet says %q", got)
+	}
+	if cs, _ := a.store.Conversations(t.Context(), leadIDIn(location(t, tablet))); len(cs) != 1 {
 		t.Errorf("%d conversations stored for Jane, want 1", len(cs))
 	}
 }

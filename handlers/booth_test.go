@@ -86,7 +86,7 @@ func TestScanResolvesEveryFormat(t *testing.T) {
 		if !strings.HasPrefix(p.location(), "/leads/") {
 			t.Fatalf("scan redirected to %q, want a lead page", p.location())
 		}
-		return strings.TrimPrefix(p.location(), "/leads/")
+		return leadIDIn(p.location())
 	}
 	vcard := "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\nEMAIL;TYPE=work:jane@example.org\r\nORG:Acme GmbH\r\nTITLE:Data Engineer\r\nEND:VCARD"
 	cases := []struct {
@@ -262,7 +262,10 @@ func TestWalkInConsentCapturedByStaff(t *testing.T) {
 	if again.location() != p.location() {
 		t.Errorf("a re-sent walk-in opened %q, want %q", again.location(), p.location())
 	}
-	id := strings.TrimPrefix(p.location(), "/leads/")
+	id := leadIDIn(p.location())
+	if !strings.Contains(p.location(), "done=walk-in") {
+		t.Errorf("walk-in redirect %q does not say it was added", p.location())
+	}
 	l, _ := a.store.LeadByID(t.Context(), id)
 	if l.Source != models.SourceStaffManual || l.VisitCount != 1 {
 		t.Errorf("walk-in lead source %q visits %d", l.Source, l.VisitCount)
@@ -280,7 +283,10 @@ func TestUnresolvedBadgeCompletedByStaff(t *testing.T) {
 	checkInDirect(t, a, ev, "Taken", "taken@example.com")
 	sam := a.signedIn("sam@example.com", models.RoleStaff)
 	p := scanCode(t, sam, ev.Slug, "2019.europe-534", uuid.NewString())
-	lead := p.location()
+	lead := paths.Lead(leadIDIn(p.location()))
+	if !strings.Contains(p.location(), "done=scan-unresolved") {
+		t.Errorf("an opaque code's redirect %q does not ask to complete the lead", p.location())
+	}
 	p = sam.submit(lead, url.Values{"name": {"Ana"}, "email": {"TAKEN@example.com"}})
 	wantStatus(t, p, http.StatusUnprocessableEntity)
 	if !strings.Contains(p.testid("lead-form").Text(), "already has this email") {
@@ -395,4 +401,13 @@ func TestLiveBoardAcrossInstances(t *testing.T) {
 	checkInDirect(t, a, ev, "Live Arrival", "live@example.com")
 	waitFor(t, lines, "event: lead", 5*time.Second)
 	waitFor(t, lines, "Live Arrival", time.Second)
+}
+
+// leadIDIn returns the lead id of a lead page URL (path, query and fragment allowed).
+func leadIDIn(u string) string {
+	_, id, _ := strings.Cut(u, "/leads/")
+	if i := strings.IndexAny(id, "?#"); i >= 0 {
+		id = id[:i]
+	}
+	return id
 }

@@ -97,7 +97,11 @@ func (s *Server) leadPage(c echo.Context, ev models.Event, lead models.Lead, sta
 	for _, sc := range scans {
 		vm.Scans = append(vm.Scans, pages.ScanVM{Kind: sc.Kind, Raw: sc.Raw, Staff: sc.StaffName, When: when(ev, sc.At)})
 	}
-	return render(c, status, pages.LeadPage(s.eventChrome(c, ev, vm.Name, "board"), vm))
+	ch := s.eventChrome(c, ev, vm.Name, "board")
+	if msg := doneMessages[c.QueryParam("done")]; msg != "" && status == http.StatusOK {
+		ch.Flash = msg
+	}
+	return render(c, status, pages.LeadPage(ch, vm))
 }
 
 func purposeLabel(p string) string {
@@ -132,8 +136,7 @@ func (s *Server) conversationCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, "Conversation saved.")
-	return seeOther(c, paths.Lead(lead.ID)+"#tl-h")
+	return seeOther(c, leadDone(lead.ID, "conversation")+"#tl-h")
 }
 
 // leadUpdate saves details staff completed or corrected (e.g. for an unresolved badge).
@@ -158,6 +161,19 @@ func (s *Server) leadUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, "Details saved.")
-	return seeOther(c, paths.Lead(lead.ID))
+	return seeOther(c, leadDone(lead.ID, "details"))
+}
+
+// leadDone is the lead page after a capture, saying what was done. The confirmation rides in the
+// URL, not the session: the tablet's outbox fetches the answer first and then shows that URL, so
+// a one-time flash would be spent before the person sees it.
+func leadDone(id, what string) string { return paths.Lead(id) + "?done=" + what }
+
+var doneMessages = map[string]string{
+	"conversation":    "Conversation saved.",
+	"details":         "Details saved.",
+	"walk-in":         "Added. Record the conversation below.",
+	"scan-found":      "Found by the scan.",
+	"scan-new":        "New lead from the scan.",
+	"scan-unresolved": "New lead from a badge code: ask their name and email and complete the details below.",
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/boothlead/boothlead/badge"
 	"github.com/boothlead/boothlead/models"
-	"github.com/boothlead/boothlead/views/paths"
 )
 
 // scan resolves the text a camera or keyboard-wedge scanner read into a lead, and opens it.
@@ -37,13 +36,12 @@ func (s *Server) scan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	done := "scan-found"
 	switch {
 	case !lead.Resolved():
-		s.flash(c, "New lead from a badge code: ask their name and email and complete the details.")
+		done = "scan-unresolved"
 	case created:
-		s.flash(c, "New lead: "+lead.DisplayName()+".")
-	default:
-		s.flash(c, "Found: "+lead.DisplayName()+".")
+		done = "scan-new"
 	}
-	return seeOther(c, paths.Lead(lead.ID))
+	return seeOther(c, leadDone(lead.ID, done))
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/components"
 	"github.com/boothlead/boothlead/views/pages"
-	"github.com/boothlead/boothlead/views/paths"
 )
 
 func (s *Server) walkInPage(c echo.Context, ev models.Event, status int, vm pages.WalkInVM) error {
@@ -68,6 +67,5 @@ func (s *Server) walkIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.flash(c, lead.DisplayName()+" is added.")
-	return seeOther(c, paths.Lead(lead.ID))
+	return seeOther(c, leadDone(lead.ID, "walk-in"))
 }
