@@ -25,7 +25,7 @@ func likePattern(q string) string {
 }
 
 // BoardLeads returns an event's leads, latest arrivals first, optionally only those whose name,
-// email or company contains q.
+// email, company, title or message contains q (through the same trigram index as the leads table).
 func (s *Store) BoardLeads(ctx context.Context, eventID int64, q string, limit int) ([]BoardRow, error) {
 	var rows []BoardRow
 	db := s.ctx(ctx)
@@ -34,8 +34,8 @@ func (s *Store) BoardLeads(ctx context.Context, eventID int64, q string, limit i
 		err = db.Raw(boardSelect+`WHERE l.event_id = ? ORDER BY l.last_seen_at DESC, l.id DESC LIMIT ?`, eventID, limit).Scan(&rows).Error
 	} else {
 		p := likePattern(q)
-		err = db.Raw(boardSelect+`WHERE l.event_id = ? AND (l.name ILIKE ? OR l.email ILIKE ? OR l.company ILIKE ?)
-			ORDER BY l.last_seen_at DESC, l.id DESC LIMIT ?`, eventID, p, p, p, limit).Scan(&rows).Error
+		err = db.Raw(boardSelect+`WHERE l.event_id = ? AND `+leadSearchText("l")+` ILIKE ?
+			ORDER BY l.last_seen_at DESC, l.id DESC LIMIT ?`, eventID, p, limit).Scan(&rows).Error
 	}
 	if err != nil {
 		return nil, fmt.Errorf("models: board: %w", err)

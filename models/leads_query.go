@@ -366,12 +366,19 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 		// expression this repeats, and conversations_notes_idx), rather than an OR with EXISTS,
 		// which makes Postgres test every lead of the event.
 		p := likePattern(f.Q)
-		b.WriteString(` AND l.id IN (SELECT s.id FROM leads s WHERE s.event_id = ? AND (s.name || E'\n' ||
-			coalesce(s.email, '') || E'\n' || s.company || E'\n' || s.title || E'\n' || s.message) ILIKE ?
+		b.WriteString(` AND l.id IN (SELECT s.id FROM leads s WHERE s.event_id = ? AND ` + leadSearchText("s") + ` ILIKE ?
 			UNION ALL SELECT c.lead_id FROM conversations c WHERE c.notes ILIKE ?)`)
 		args = append(args, eventID, p, p)
 	}
 	return b.String(), args
+}
+
+// leadSearchText is the text a lead is searched in, exactly the expression the trigram index
+// leads_search_idx (migration 00009) is built on, so searches use it. alias names the leads table.
+func leadSearchText(alias string) string {
+	a := alias + "."
+	return "(" + a + "name || E'\\n' || coalesce(" + a + "email, '') || E'\\n' || " + a + "company || E'\\n' || " +
+		a + "title || E'\\n' || " + a + "message)"
 }
 
 // sqlDirection is the order one query walks the sort in.

@@ -35,7 +35,7 @@ type LeadsVM struct {
 type LeadRowVM struct {
 	ID, Href, Name, Email, Company, Title string
 	Interests                             []string
-	Source, Rating, RatingLabel, TalkedBy string
+	Source, Rating, TalkedBy              string
 	FirstSeen, FirstSeenISO               string
 	Visits                                string
 	Unresolved                            bool
@@ -105,7 +105,6 @@ func newLeadsRowVM(r models.LeadRow, loc *time.Location) LeadRowVM {
 	row := LeadRowVM{ID: r.ID, Href: paths.Lead(r.ID), Name: r.DisplayName(), Email: r.EmailText(),
 		Company: r.Company, Title: r.Title, Interests: r.Interests, Source: LeadsSourceLabel(r.Source),
 		Rating: r.RatingText(), TalkedBy: r.TalkedBy, Visits: strconv.Itoa(r.VisitCount), Unresolved: !r.Resolved()}
-	row.RatingLabel = LeadsRatingLabel(row.Rating)
 	t := r.FirstSeenAt.In(loc)
 	row.FirstSeen = t.Format("Mon 2 Jan 15:04")
 	row.FirstSeenISO = t.Format(time.RFC3339)
