@@ -131,14 +131,15 @@ func safeNext(next string) string {
 }
 
 func (s *Server) resetForm(c echo.Context) error {
-	u, err := s.store.PasswordResetUser(c.Request().Context(), c.Param("token"))
+	link, err := s.store.PasswordResetUser(c.Request().Context(), c.Param("token"))
 	if errors.Is(err, models.ErrTokenUsed) {
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+		return errResetUsed
 	}
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.ResetPage(s.chrome(c, "New password", ""), pages.ResetVM{Token: c.Param("token"), Name: u.Name}))
+	vm := pages.ResetVM{Token: c.Param("token"), Name: link.User.Name, Invite: link.Purpose == models.PasswordInvite}
+	return render(c, http.StatusOK, pages.ResetPage(s.chrome(c, "New password", ""), vm))
 }
 
 func (s *Server) reset(c echo.Context) error {
@@ -147,11 +148,11 @@ func (s *Server) reset(c echo.Context) error {
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		who, _ := s.store.PasswordResetUser(c.Request().Context(), token)
-		vm := pages.ResetVM{Token: token, Name: who.Name, Errors: ve.Fields}
+		link, _ := s.store.PasswordResetUser(c.Request().Context(), token)
+		vm := pages.ResetVM{Token: token, Name: link.User.Name, Invite: link.Purpose == models.PasswordInvite, Errors: ve.Fields}
 		return render(c, http.StatusUnprocessableEntity, pages.ResetPage(s.chrome(c, "New password", ""), vm))
 	case errors.Is(err, models.ErrTokenUsed):
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+		return errResetUsed
 	case err != nil:
 		return err
 	}

@@ -24,11 +24,11 @@ func checkInDirect(t testing.TB, a *testApp, ev models.Event, name, email string
 	if err != nil {
 		t.Fatalf("check lead: %v", err)
 	}
-	l, _, err := a.store.CheckIn(context.Background(), ev, in)
+	res, err := a.store.CheckIn(context.Background(), ev, in)
 	if err != nil {
 		t.Fatalf("check in: %v", err)
 	}
-	return l
+	return res.Lead
 }
 
 func TestBoardListsArrivalsNewestFirstAndSearches(t *testing.T) {

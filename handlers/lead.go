@@ -39,6 +39,12 @@ func (s *Server) leadShow(c echo.Context) error {
 
 // leadPage renders the lead page; form and details carry what was typed when a save failed.
 func (s *Server) leadPage(c echo.Context, ev models.Event, lead models.Lead, status int, form pages.ConversationFormVM, details *pages.DetailsFormVM) error {
+	return s.leadPageWith(c, ev, lead, status, form, details, nil)
+}
+
+// leadPageWith is leadPage with the verbal-consent form's state after a failed save.
+func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead, status int, form pages.ConversationFormVM,
+	details *pages.DetailsFormVM, verbal *pages.VerbalConsentVM) error {
 	ctx := c.Request().Context()
 	convs, err := s.store.Conversations(ctx, lead.ID)
 	if err != nil {
@@ -96,6 +102,9 @@ func (s *Server) leadPage(c echo.Context, ev models.Event, lead models.Lead, sta
 	}
 	for _, sc := range scans {
 		vm.Scans = append(vm.Scans, pages.ScanVM{Kind: sc.Kind, Raw: sc.Raw, Staff: sc.StaffName, When: when(ev, sc.At)})
+	}
+	if err := s.leadConsentState(ctx, ev, lead, consents, verbal, &vm); err != nil {
+		return err
 	}
 	ch := s.eventChrome(c, ev, vm.Name, "board")
 	if msg := doneMessages[c.QueryParam("done")]; msg != "" && status == http.StatusOK {
@@ -176,4 +185,6 @@ var doneMessages = map[string]string{
 	"scan-found":      "Found by the scan.",
 	"scan-new":        "New lead from the scan.",
 	"scan-unresolved": "New lead from a badge code: ask their name and email and complete the details below.",
+	"consent":         "Consent recorded. With an email, they get their private link and a copy by mail.",
+	"private-link":    "Their private link is on its way by mail.",
 }

@@ -36,6 +36,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/setup", public, s.setup, nil},
 		{http.MethodGet, "/login", public, s.loginForm, nil},
 		{http.MethodPost, "/login", public, s.login, nil},
+		{http.MethodGet, "/login/forgot", public, s.forgotForm, nil},
+		{http.MethodPost, "/login/forgot", public, s.forgot, nil},
 		{http.MethodPost, "/logout", public, s.logout, nil},
 		{http.MethodGet, "/reset/:token", public, s.resetForm, nil},
 		{http.MethodPost, "/reset/:token", public, s.reset, nil},
@@ -49,6 +51,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/staff/:id/active", admin, s.staffActive, nil},
 		{http.MethodGet, "/devices", admin, s.deviceList, nil},
 		{http.MethodPost, "/devices/:id/end", admin, s.deviceEnd, nil},
+		{http.MethodGet, "/mail", admin, s.mailStatus, nil},
 		{http.MethodGet, "/audit", admin, s.auditList, nil},
 
 		// events
@@ -73,6 +76,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/leads/:id", signedIn, s.leadShow, nil},
 		{http.MethodPost, "/leads/:id", signedIn, s.leadUpdate, nil},
 		{http.MethodPost, "/leads/:id/conversations", signedIn, s.conversationCreate, nil},
+		{http.MethodPost, "/leads/:id/consent", signedIn, s.leadConsent, nil},
+		{http.MethodPost, "/leads/:id/private-link", signedIn, s.leadPrivateLink, nil},
 
 		// the recruiters' workspace
 		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
@@ -83,6 +88,8 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/c/:key", public, s.checkInForm, nil},
 		{http.MethodPost, "/c/:key", public, s.checkIn, nil},
 		{http.MethodGet, "/thanks/:token", public, s.thanks, nil},
+		{http.MethodGet, "/confirm/:token", public, s.confirmForm, nil},
+		{http.MethodPost, "/confirm/:token", public, s.confirm, nil},
 		{http.MethodGet, "/p/:token", public, s.personal, nil},
 		{http.MethodGet, "/p/:token/qr.png", public, s.personalQR, nil},
 		{http.MethodGet, "/me/:token", public, s.selfService, nil},

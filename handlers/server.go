@@ -32,6 +32,13 @@ type Deps struct {
 	SessionCleanup time.Duration // how often expired sessions are deleted; 0 never
 	Company        string        // default company name for new events
 	TrustProxy     bool          // take the client IP from X-Forwarded-For (behind a load balancer)
+	Mail           MailSetup     // whether and where mail is sent
+}
+
+// MailSetup says whether mail goes out, and lets handlers wake the sender after queueing one.
+type MailSetup struct {
+	Server string // where mail goes (no credentials); "" when SMTP_URL is not set: mail waits
+	Nudge  func() // wakes this instance's outbox worker; nil when none runs
 }
 
 // Server holds the dependencies shared by every handler.
@@ -49,10 +56,12 @@ type Server struct {
 	trustProxy bool
 	limits     limiters
 	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
+	mail       MailSetup
+	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
 }
 
 type limiters struct {
-	checkinIP, checkinEmail *middleware.RateLimiterMemoryStore
+	checkinIP, checkinEmail, forgot *middleware.RateLimiterMemoryStore
 }
 
 // NewRouter builds the echo instance with every route and middleware.
@@ -74,6 +83,7 @@ func newServer(d Deps) *Server {
 		company:    d.Company,
 		trustProxy: d.TrustProxy,
 		registry:   prometheus.NewRegistry(),
+		mail:       d.Mail,
 	}
 	if s.company == "" {
 		s.company = "Our company"
@@ -104,5 +114,7 @@ func newServer(d Deps) *Server {
 		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
+	s.limits.forgot = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Every(time.Minute), Burst: 10, ExpiresIn: 30 * time.Minute})
 	return s
 }

@@ -54,6 +54,9 @@ func (u StaffUser) Can(role string) bool { return u.Active && RoleRank(u.Role) >
 // StaffInput is what a form or the CLI gives to create a staff account.
 type StaffInput struct {
 	Email, Name, Role, Password string
+	// Invite: with no password, the account gets none (nobody can sign in to it) until its owner
+	// chooses one through the invitation mail.
+	Invite bool
 }
 
 // NewStaffUser validates in and returns the account to store, password hashed.
@@ -65,6 +68,9 @@ func NewStaffUser(in StaffInput) (StaffUser, error) {
 	u.Role = strings.TrimSpace(in.Role)
 	if RoleRank(u.Role) == 0 {
 		e.add("role", "Choose a role: admin, recruiter or staff.")
+	}
+	if in.Invite && in.Password == "" {
+		return u, e.err()
 	}
 	validPassword(e, "password", in.Password)
 	if err := e.err(); err != nil {
@@ -97,6 +103,25 @@ func (s *Store) createStaff(tx *gorm.DB, u *StaffUser) error {
 		return fmt.Errorf("models: create staff user: %w", err)
 	}
 	return nil
+}
+
+// InviteStaffUser stores an account made without a password and, in the same transaction, either
+// queues the invitation mail (byMail) or makes the invitation link for the admin to hand over,
+// which it returns.
+func (s *Store) InviteStaffUser(ctx context.Context, actorID int64, u StaffUser, byMail bool) (StaffUser, string, error) {
+	var token string
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.createStaff(tx, &u); err != nil {
+			return err
+		}
+		if byMail {
+			return enqueue(tx, OutboxItem{Kind: MailStaffInvite, StaffUserID: &u.ID, Payload: Payload{"by": actorID}})
+		}
+		var err error
+		token, err = issuePasswordLink(tx, u.ID, actorID, PasswordInvite, InviteTTL)
+		return err
+	})
+	return u, token, err
 }
 
 // CreateFirstAdmin creates u as an admin only while no account exists. Concurrent calls are

@@ -14,8 +14,10 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/migrations"
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/outbox"
 )
 
 // openDB opens the one pool that goose, gorm and the session store share, and checks it answers.
@@ -120,8 +122,13 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go hub.Run(ctx)
 	go purgeEvery(ctx, store, log, time.Hour)
 
+	mailSetup, err := startMail(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
 	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
-		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy})
+		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy,
+		Mail: mailSetup})
 	srv := &http.Server{Addr: cfg.Addr, Handler: router, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -161,4 +168,21 @@ func purgeEvery(ctx context.Context, store *models.Store, log *slog.Logger, ever
 		case <-t.C:
 		}
 	}
+}
+
+// startMail starts the outbox's mail sender when SMTP_URL is set; without it, mail waits in the
+// outbox (nothing is lost) and admins see how much waits.
+func startMail(ctx context.Context, cfg config, store *models.Store, log *slog.Logger) (handlers.MailSetup, error) {
+	if cfg.SMTP == nil {
+		log.Warn("mail: SMTP_URL is not set, so mail waits in the outbox until it is")
+		return handlers.MailSetup{}, nil
+	}
+	sender, err := mail.NewSender(*cfg.SMTP, cfg.MailFrom)
+	if err != nil {
+		return handlers.MailSetup{}, err
+	}
+	w := outbox.New(outbox.Config{Store: store, Sender: sender, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Log: log})
+	go w.Run(ctx)
+	log.Info("mail: sending through the outbox", slog.String("server", cfg.SMTP.String()), slog.String("from", cfg.MailFrom))
+	return handlers.MailSetup{Server: cfg.SMTP.String(), Nudge: w.Nudge}, nil
 }

@@ -14,6 +14,8 @@ type Chrome struct {
 	Section   string    // which nav entry is current: board, leads, charts, events, staff, devices, account
 	Flash     string    // a one-line confirmation shown at the top
 	Scanner   bool      // load the scanner script
+	// MailNotice tells admins that mail waits (not set up, or the server refuses it); "" when all is well.
+	MailNotice string
 }
 
 // User is the signed-in person as the layout shows them.
@@ -51,7 +53,7 @@ func navItems(ch Chrome) []navItem {
 	items = append(items, navItem{"events", "Events", paths.Events()})
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"audit", "Audit", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit", paths.Audit()})
 	}
 	return items
 }
