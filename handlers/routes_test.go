@@ -20,6 +20,7 @@ var publicRoutes = []string{
 	"GET /reset/:token", "POST /reset/:token", "GET /login/qr/:token", "POST /login/qr/:token",
 	"GET /c/:key", "POST /c/:key", "GET /thanks/:token", "GET /p/:token", "GET /p/:token/qr.png",
 	"GET /me/:token", "POST /me/:token", "GET /me/:token/export.json", "POST /me/:token/withdraw", "POST /me/:token/delete",
+	"GET /confirm/:token", "POST /confirm/:token", "GET /login/forgot", "POST /login/forgot",
 }
 
 // TestEveryRouteNeedsItsRole walks the whole route table: every non-public route redirects to
@@ -101,7 +102,8 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.Charts("s"): "GET", paths.Lead(id): "GET", paths.Conversations(id): "POST", paths.CheckIn("k"): "POST",
 		paths.Thanks("t"): "GET", paths.Personal("t"): "GET", paths.PersonalQR("t"): "GET",
 		paths.SelfService("t"): "POST", paths.SelfServiceExport("t"): "GET", paths.SelfServiceDelete("t"): "POST",
-		paths.SelfServiceWithdraw("t"): "POST",
+		paths.SelfServiceWithdraw("t"): "POST", paths.Confirm("t"): "POST", paths.ForgotPassword(): "POST",
+		paths.LeadConsent(id): "POST", paths.LeadPrivateLink(id): "POST", paths.Mail(): "GET",
 	}
 	for p, method := range cases {
 		u, _ := url.Parse(p)

@@ -114,19 +114,12 @@ func (s *Sender) From() string { return s.from }
 func (s *Sender) Server() Server { return s.server }
 
 func (s *Sender) client() (*gomail.Client, error) {
-	opts := []gomail.Option{gomail.WithPort(s.server.Port), gomail.WithTimeout(s.timeout),
-		gomail.WithTLSPolicy(gomail.TLSOpportunistic)}
+	policy, auth := s.security()
+	opts := []gomail.Option{gomail.WithPort(s.server.Port), gomail.WithTimeout(s.timeout), gomail.WithTLSPolicy(policy)}
 	if s.server.Implicit {
 		opts = append(opts, gomail.WithSSL())
 	}
 	if s.server.User != "" {
-		auth := gomail.SMTPAuthAutoDiscover
-		if !s.server.Implicit && !loopback(s.server.Host) {
-			// credentials never cross a network in the clear
-			opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
-		} else if !s.server.Implicit {
-			auth = gomail.SMTPAuthPlainNoEnc // loopback: the connection never leaves the machine
-		}
 		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(s.server.User),
 			gomail.WithPassword(s.server.Password))
 	}
@@ -142,6 +135,21 @@ func (s *Sender) client() (*gomail.Client, error) {
 		return nil, fmt.Errorf("mail: client: %w", err)
 	}
 	return c, nil
+}
+
+// security decides how the connection is protected: STARTTLS when the server offers it, and
+// required before credentials go to a host other than loopback (implicit TLS for smtps).
+func (s *Sender) security() (gomail.TLSPolicy, gomail.SMTPAuthType) {
+	switch {
+	case s.server.Implicit:
+		return gomail.TLSMandatory, gomail.SMTPAuthAutoDiscover
+	case s.server.User != "" && !loopback(s.server.Host):
+		return gomail.TLSMandatory, gomail.SMTPAuthAutoDiscover
+	case s.server.User != "":
+		// loopback: the connection never leaves the machine, so plain credentials may go in the clear
+		return gomail.TLSOpportunistic, gomail.SMTPAuthPlainNoEnc
+	}
+	return gomail.TLSOpportunistic, gomail.SMTPAuthNoAuth
 }
 
 // Send hands one message to the server. A *SendError says whether trying again may help.
@@ -193,7 +201,11 @@ func sendError(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		out.Code = se.ErrorCode()
-		out.Permanent = !se.IsTemp() && out.Code >= 500 && out.Code < 600
+		// Only a refusal of this message or its recipient ends it: a refused sender, wrong
+		// credentials or a broken connection are the server's or the set-up's problem, and the
+		// message waits until they are fixed.
+		perMessage := se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrSMTPData || se.Reason == gomail.ErrSMTPDataClose
+		out.Permanent = perMessage && !se.IsTemp() && out.Code >= 500 && out.Code < 600
 	}
 	return out
 }

@@ -7,6 +7,7 @@ package mailtest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -35,6 +36,7 @@ type Message struct {
 	Text      string
 	HTML      string
 	Raw       []byte
+	TLS       bool // it came over an encrypted connection (STARTTLS)
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps every message it accepts.
@@ -43,10 +45,12 @@ type Server struct {
 	addr string
 	user string
 	pass string
+	tls  *tls.Config
 
 	mu       sync.Mutex
 	msgs     []Message
 	srv      *smtp.Server
+	ln       net.Listener
 	refuse   map[string]bool // recipients refused for good (550)
 	tempFail int             // the next n messages get 451
 	sessions int             // SMTP sessions opened
@@ -57,6 +61,9 @@ type Option func(*Server)
 
 // WithAuth makes the server ask for these credentials (PLAIN).
 func WithAuth(user, pass string) Option { return func(s *Server) { s.user, s.pass = user, pass } }
+
+// WithTLS offers STARTTLS with this configuration.
+func WithTLS(cfg *tls.Config) Option { return func(s *Server) { s.tls = cfg } }
 
 // Start runs a server until the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -79,9 +86,10 @@ func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "mailtest.local"
 	srv.AllowInsecureAuth = true
+	srv.TLSConfig = s.tls
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
 }
@@ -100,9 +108,12 @@ func (s *Server) Addr() string { return s.addr }
 // Stop closes the server: connections are refused until Restart.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
+	if ln != nil {
+		_ = ln.Close() // Serve may not have taken it up yet, so Close alone could miss it
+	}
 	if srv != nil {
 		_ = srv.Close()
 	}
@@ -204,15 +215,16 @@ func (m Message) Link(t testing.TB, prefix string) string {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	b.s.mu.Lock()
 	b.s.sessions++
 	b.s.mu.Unlock()
-	return &session{s: b.s}, nil
+	return &session{s: b.s, conn: c}, nil
 }
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
@@ -270,6 +282,7 @@ func (se *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, Message: "mailtest cannot parse the message: " + err.Error()}
 	}
 	m.From, m.To = se.from, append([]string(nil), se.to...)
+	_, m.TLS = se.conn.TLSConnectionState()
 	se.s.msgs = append(se.s.msgs, m)
 	return nil
 }
