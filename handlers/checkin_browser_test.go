@@ -99,10 +99,11 @@ func TestJourneyCandidateCheckIn(t *testing.T) {
 
 	// The private link comes by mail: read it as a mail program would show it (its HTML part),
 	// and follow its button.
-	msgs := a.mailTo("Zoe@Example.com", 1)
+	a.mailTo("Zoe@Example.com", 1)
 	webmail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = io.WriteString(w, msgs[0].HTML)
+		msgs := a.mailbox.To("Zoe@Example.com")
+		_, _ = io.WriteString(w, msgs[len(msgs)-1].HTML) // the newest mail
 	}))
 	t.Cleanup(webmail.Close)
 	run(t, ctx, "open the mail", chromedp.Navigate(webmail.URL),
@@ -130,6 +131,39 @@ func TestJourneyCandidateCheckIn(t *testing.T) {
 		t.Errorf("stored company %q (%v)", company, err)
 	}
 	screenshot(t, ctx, "phone-06-private-page-saved")
+
+	// Checking in again with the same address changes nothing until the mail's confirm button.
+	run(t, ctx, "check in again with a job title",
+		chromedp.Navigate(a.ts.URL+paths.CheckIn(ev.CheckinKey)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Zoë Ångström"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "zoe@example.com"),
+		chromedp.Tap(chromedp.CSS(`details.more summary`)),
+		chromedp.SendKeys(chromedp.ID("f-title"), "Compiler engineer"),
+		chromedp.Tap(chromedp.ID("f-consent")),
+		chromedp.Sleep(2100*time.Millisecond),
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="personal-qr"]`)))
+	a.mailTo("Zoe@Example.com", 2)
+	run(t, ctx, "open the second mail", chromedp.Navigate(webmail.URL),
+		chromedp.WaitVisible(chromedp.CSS(`a[href*="/confirm/"]`)))
+	screenshot(t, ctx, "phone-07-mail-confirm")
+	run(t, ctx, "follow its confirm button", chromedp.Tap(chromedp.CSS(`a[href*="/confirm/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm-form"]`)))
+	noSideScroll(t, ctx, "confirm page", phoneW)
+	screenshot(t, ctx, "phone-08-confirm")
+	var title string
+	_ = a.db.SQL.QueryRowContext(context.Background(), `SELECT title FROM leads WHERE email = $1`, "Zoe@Example.com").Scan(&title)
+	if title != "" {
+		t.Fatalf("the repeat changed the title before confirmation: %q", title)
+	}
+	run(t, ctx, "confirm", chromedp.Tap(chromedp.CSS(`[data-testid="confirm-form"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirmed"]`)))
+	screenshot(t, ctx, "phone-09-confirmed")
+	_ = a.db.SQL.QueryRowContext(context.Background(), `SELECT title FROM leads WHERE email = $1`, "Zoe@Example.com").Scan(&title)
+	if title != "Compiler engineer" {
+		t.Errorf("after confirming, the title is %q", title)
+	}
 }
 
 // TestCheckInPageAt320px checks the candidate pages reflow at the narrowest phone width.

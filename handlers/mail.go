@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/pages"
@@ -22,6 +24,19 @@ func (s *Server) nudgeMail() {
 	if s.mail.Nudge != nil {
 		s.mail.Nudge()
 	}
+}
+
+// mailWaiting is the /metrics gauge of mail waiting in the outbox (an alert on it catches a mail
+// server that stopped taking mail, or SMTP_URL never set).
+func (s *Server) mailWaiting() prometheus.GaugeFunc {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "boothlead_mail_waiting",
+		Help: "Messages in the outbox not sent yet (checked at most every 30 s)."}, func() float64 {
+		st, err := s.cachedMailStats(context.Background())
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(st.Waiting)
+	})
 }
 
 // statsCache keeps the mail queue's numbers for half a minute: admin pages show them in a

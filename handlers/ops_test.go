@@ -31,6 +31,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		`boothlead_http_requests_total{method="GET",route="/login",status="200"}`,
 		`# TYPE boothlead_http_request_duration_seconds histogram`,
 		`go_sql_open_connections{db_name="boothlead"}`,
+		"boothlead_mail_waiting 0",
 	} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("metrics lack %s", want)

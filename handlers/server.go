@@ -89,6 +89,7 @@ func newServer(d Deps) *Server {
 		s.company = "Our company"
 	}
 	s.metrics = newMetrics(s.registry)
+	s.registry.MustRegister(s.mailWaiting())
 	if d.SQL != nil {
 		s.registry.MustRegister(collectors.NewDBStatsCollector(d.SQL, "boothlead"))
 	}

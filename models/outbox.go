@@ -186,7 +186,7 @@ func hasContactConsent(tx *gorm.DB, leadID string) (bool, error) {
 	return n > 0, nil
 }
 
-// PruneOutbox deletes rows sent or given up more than 30 days ago.
+// pruneOutbox deletes rows sent or given up more than 30 days ago.
 func pruneOutbox(tx *gorm.DB) (int64, error) {
 	res := tx.Exec(`DELETE FROM outbox WHERE sent_at < now() - interval '30 days' OR failed_at < now() - interval '30 days'`)
 	if res.Error != nil {
