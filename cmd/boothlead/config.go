@@ -19,6 +19,8 @@ type config struct {
 	RateLimits  bool
 	Company     string
 	TrustProxy  bool
+	// MetricsToken lets clients other than this machine read /metrics (Authorization: Bearer).
+	MetricsToken string
 }
 
 // defaultDatabaseURL is the private cluster that `make db` runs.
@@ -64,6 +66,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("TRUST_PROXY: %w", err)
 	}
 	c.Company, _ = get("COMPANY_NAME", "Our company")
+	if c.MetricsToken, err = get("METRICS_TOKEN", ""); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
