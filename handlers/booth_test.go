@@ -371,7 +371,16 @@ func TestTabletSignInByOneTimeQR(t *testing.T) {
 // sseLines reads a server-sent event stream line by line.
 func sseLines(t testing.TB, ctx context.Context, c *client, path string) <-chan string {
 	t.Helper()
+	return sseLinesWith(t, ctx, c, path, nil)
+}
+
+// sseLinesWith is sseLines with a change to the request (a header, the query) before it is sent.
+func sseLinesWith(t testing.TB, ctx context.Context, c *client, path string, change func(*http.Request)) <-chan string {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.abs(path), nil)
+	if change != nil {
+		change(req)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		t.Fatalf("open stream: %v", err)

@@ -55,7 +55,18 @@ func (s *Server) boardLive(c echo.Context) error {
 	if !st.write("retry: 3000\n: connected\n\n") {
 		return nil
 	}
-	if replay && !st.catchUp(ctx) {
+	// retry is armed when a catch-up could not read the change log (the database is away)
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	catchUp := func() bool {
+		ok, err := st.catchUp(ctx)
+		if err != nil {
+			retry.Reset(catchUpRetry)
+		}
+		return ok
+	}
+	if replay && !catchUp() {
 		return nil
 	}
 	beat := time.NewTicker(heartbeat)
@@ -79,15 +90,23 @@ func (s *Server) boardLive(c echo.Context) error {
 				return nil
 			}
 		case <-sub.Resync():
-			if !st.catchUp(ctx) {
+			if !catchUp() {
+				return nil
+			}
+		case <-retry.C:
+			if !catchUp() {
 				return nil
 			}
 		case n, ok := <-sub.Notices():
 			if !ok {
 				return nil // the server is shutting down
 			}
-			if !st.sendLeads(ctx, []models.LeadChange{{LeadID: n.LeadID, Seq: n.Seq}}) {
+			ok, err := st.sendLeads(ctx, []models.LeadChange{{LeadID: n.LeadID, Seq: n.Seq}})
+			if !ok {
 				return nil
+			}
+			if err != nil {
+				retry.Reset(catchUpRetry) // the change log has it: replay it from there
 			}
 		}
 	}
@@ -135,28 +154,33 @@ func (st *stream) stillSignedIn(ctx context.Context) bool {
 	return err == nil
 }
 
-// catchUp sends what changed after the cursor; a board too far behind is told to reload.
-func (st *stream) catchUp(ctx context.Context) bool {
+// catchUpRetry is how soon a catch-up that could not read the database is tried again.
+const catchUpRetry = time.Second
+
+// catchUp sends what changed after the cursor; a board too far behind is told to reload. ok is
+// false when the client is gone; err says the change log could not be read (try again).
+func (st *stream) catchUp(ctx context.Context) (ok bool, err error) {
 	changes, more, err := st.s.store.LeadChangesSince(ctx, st.ev.ID, st.cursor, replayLimit)
 	if err != nil {
-		return false // the browser reconnects and asks again
+		return true, err
 	}
 	if more {
-		return st.write("event: reload\ndata: missed too much\n\n")
+		return st.write("event: reload\ndata: missed too much\n\n"), nil
 	}
 	return st.sendLeads(ctx, changes)
 }
 
 // sendLeads sends the board rows of changed leads (deleted ones are skipped), each labelled with
-// its change number, never going back below the cursor.
-func (st *stream) sendLeads(ctx context.Context, changes []models.LeadChange) bool {
+// its change number, never going back below the cursor. ok is false when the client is gone;
+// err says the rows could not be read (the cursor stays, to try again).
+func (st *stream) sendLeads(ctx context.Context, changes []models.LeadChange) (ok bool, err error) {
 	ids := make([]string, 0, len(changes))
 	for _, ch := range changes {
 		ids = append(ids, ch.LeadID)
 	}
 	rows, err := st.s.store.BoardLeadsByID(ctx, ids)
 	if err != nil {
-		return false
+		return true, err
 	}
 	now := time.Now()
 	for _, ch := range changes {
@@ -167,12 +191,12 @@ func (st *stream) sendLeads(ctx context.Context, changes []models.LeadChange) bo
 		}
 		var buf bytes.Buffer
 		if err := pages.BoardRow(boardRowVM(st.ev, row, now)).Render(ctx, &buf); err != nil {
-			return false
+			return false, err
 		}
 		data := strings.ReplaceAll(strings.TrimRight(buf.String(), "\n"), "\n", "\ndata: ")
 		if !st.write(fmt.Sprintf("id: %d\nevent: lead\ndata: %s\n\n", st.cursor, data)) {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }

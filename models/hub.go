@@ -54,9 +54,11 @@ func notifyRevoked(tx *gorm.DB) error {
 // Listener reconnection: the first retry comes at once, then the pause doubles up to
 // listenMaxPause, and it starts from the bottom again after every successful connection, so a
 // listener that lost its database reconnects within listenMaxPause of the database answering.
+// A failed attempt costs a refused TCP connection: trying twice a second during an outage is
+// cheap, and boards catch up within half a second once the database is back.
 const (
 	listenMinPause = 100 * time.Millisecond
-	listenMaxPause = 2 * time.Second
+	listenMaxPause = 500 * time.Millisecond
 	// listenIdle is how long the listener waits for a notification before it pings, so a
 	// connection that died silently (no reset from the network) is noticed and replaced.
 	listenIdle = 15 * time.Second

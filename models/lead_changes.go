@@ -38,8 +38,8 @@ func (s *Store) BoardCursor(ctx context.Context, eventID int64) (int64, error) {
 func (s *Store) LeadChangesSince(ctx context.Context, eventID, after int64, limit int) ([]LeadChange, bool, error) {
 	var out []LeadChange
 	err := s.ctx(ctx).Raw(`SELECT lead_id, max(id) AS seq FROM lead_changes
-		WHERE event_id = ? AND (id > ? OR at > (SELECT at FROM lead_changes WHERE id = ?) - make_interval(secs => ?))
-		GROUP BY lead_id ORDER BY seq LIMIT ?`, eventID, after, after, changeSlack.Seconds(), limit+1).Scan(&out).Error
+		WHERE event_id = ? AND (id > ? OR id < ? AND at > (SELECT at FROM lead_changes WHERE id = ?) - make_interval(secs => ?))
+		GROUP BY lead_id ORDER BY seq LIMIT ?`, eventID, after, after, after, changeSlack.Seconds(), limit+1).Scan(&out).Error
 	if err != nil {
 		return nil, false, fmt.Errorf("models: lead changes: %w", err)
 	}

@@ -76,16 +76,7 @@ func New(t testing.TB) DB {
 // another app instance) would have; the pool closes with t.
 func Open(t testing.TB, url string) *models.Store {
 	t.Helper()
-	sqlDB, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatalf("open %s: %v", url, err)
-	}
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), models.GormConfig())
-	if err != nil {
-		t.Fatalf("gorm: %v", err)
-	}
-	return models.NewStore(gdb)
+	return Connect(t, url).Store
 }
 
 // NewEmptySQLDB returns a database with no schema at all, for migration tests.
