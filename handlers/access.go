@@ -84,6 +84,7 @@ const (
 	admin                   // an admin's own session
 )
 
+// String names the access level (in test messages).
 func (a access) String() string {
 	return [...]string{"undecided", "public", "operator", "booth", "signed-in", "recruiter", "admin"}[a]
 }

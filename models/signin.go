@@ -65,6 +65,7 @@ func (r throttleRule) delay(n int) time.Duration {
 // until the next one is allowed. It is ErrTooManyTries.
 type ThrottledError struct{ Wait time.Duration }
 
+// Error says how long to wait.
 func (e *ThrottledError) Error() string { return fmt.Sprintf("too many attempts: wait %s", e.Wait) }
 
 // Unwrap makes a ThrottledError match ErrTooManyTries.

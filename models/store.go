@@ -63,20 +63,24 @@ type gormLogger struct {
 	slow  time.Duration
 }
 
+// LogMode returns the logger at another level.
 func (g gormLogger) LogMode(l logger.LogLevel) logger.Interface { g.level = l; return g }
 
+// Info logs gorm's message without its arguments (they may be values).
 func (g gormLogger) Info(ctx context.Context, msg string, _ ...any) {
 	if g.level >= logger.Info {
-		g.log.InfoContext(ctx, "gorm: "+msg) // the arguments may be values: left out
+		g.log.InfoContext(ctx, "gorm: "+msg)
 	}
 }
 
+// Warn logs gorm's message without its arguments.
 func (g gormLogger) Warn(ctx context.Context, msg string, _ ...any) {
 	if g.level >= logger.Warn {
 		g.log.WarnContext(ctx, "gorm: "+msg)
 	}
 }
 
+// Error logs gorm's message without its arguments.
 func (g gormLogger) Error(ctx context.Context, msg string, _ ...any) {
 	if g.level >= logger.Error {
 		g.log.ErrorContext(ctx, "gorm: "+msg)
