@@ -10,6 +10,7 @@ import (
 
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/views/paths"
 )
 
 // boardLimit is how many arrivals the board shows; older ones are found by search.
@@ -27,6 +28,11 @@ func (s *Server) board(c echo.Context) error {
 func (s *Server) boardPage(c echo.Context, ev models.Event, status int, code, codeErr string) error {
 	ctx := c.Request().Context()
 	q := c.QueryParam("q")
+	// the cursor first: whatever changes after it, the live stream replays (a row twice is fine)
+	cursor, err := s.store.BoardCursor(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
 	rows, err := s.store.BoardLeads(ctx, ev.ID, q, boardLimit)
 	if err != nil {
 		return err
@@ -36,7 +42,8 @@ func (s *Server) boardPage(c echo.Context, ev models.Event, status int, code, co
 		return err
 	}
 	vm := pages.BoardVM{Slug: ev.Slug, Event: ev.Name, Query: q, Total: total, Code: code, CodeError: codeErr,
-		ClientID: uuid.NewString(), Live: ev.Status == models.StatusLive}
+		ClientID: uuid.NewString(), Live: ev.Status == models.StatusLive, Stream: paths.LiveFrom(ev.Slug, cursor),
+		Tablet: pairedTablet(c) != nil}
 	switch ev.Status {
 	case models.StatusDraft:
 		vm.CheckInClosed = "Check-in is not open yet: the event is a draft. An admin sets it to live in the event settings."

@@ -67,6 +67,7 @@ func (s *Server) showCheckIn(c echo.Context, ev models.Event, status int, st che
 	if err != nil {
 		return err
 	}
+	s.recentForms.put(ev, texts) // to show the form again while the database is down (checkin_outage.go)
 	key, err := s.stampKey(ctx)
 	if err != nil {
 		return err

@@ -1,61 +1,103 @@
 package handlers
 
 import (
-	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/views/paths"
 )
 
-// errConfirmUsed answers a confirm link that was used, has expired or never was.
-var errConfirmUsed = echo.NewHTTPError(http.StatusNotFound,
-	"This link was used already or has expired, so nothing was changed. Your private link in the same mail still shows what is stored.")
+// Destructive one-click actions (a new check-in key, deactivating an account, ending a device)
+// ask once, naming what will happen: the first POST answers with a question page whose form
+// posts the same again with confirm=yes. It works without JavaScript.
 
-// confirmForm shows what a repeat check-in asked for, with the button that applies it. Opening
-// the link changes nothing (mail scanners open links too); only the form's POST does.
-func (s *Server) confirmForm(c echo.Context) error {
-	noIndex(c)
-	ctx := c.Request().Context()
-	v, lead, err := s.store.VisitByConfirmLink(ctx, c.Param("token"))
-	if errors.Is(err, models.ErrTokenUsed) {
-		return errConfirmUsed
-	}
-	if err != nil {
-		return err
-	}
-	ev, err := s.store.EventByID(ctx, lead.EventID)
-	if err != nil {
-		return err
-	}
-	loc := ev.Location()
-	vm := pages.ConfirmVM{Token: c.Param("token"), Event: ev.Name, Company: ev.Company, When: candidateTime(v.At, loc)}
-	for _, f := range v.Changes.Fields {
-		vm.Changes = append(vm.Changes, pages.ConfirmChange{Label: models.FieldWords(f.Field), From: f.From, To: f.To})
-	}
-	vm.Interests = v.Changes.Interests
-	for _, ask := range v.Changes.Consents {
-		vm.Consents = append(vm.Consents, candidatePurpose(ask.Purpose))
-	}
-	return render(c, http.StatusOK, pages.ConfirmPage(s.chrome(c, "Confirm your check-in", ""), vm))
+// confirmed reports whether the form says the person confirmed the consequence.
+func confirmed(c echo.Context) bool { return c.FormValue("confirm") == "yes" }
+
+func (s *Server) confirmRotateKey(c echo.Context, ev models.Event) error {
+	vm := pages.ConfirmVM{Title: "Make a new QR code for " + ev.Name + "?",
+		Consequence: []string{
+			"Every printed poster stops working: people who scan the old QR code see “this code is no longer valid”.",
+			"Print the poster again and put it up where the old one hung.",
+		},
+		Action: paths.RotateKey(ev.Slug), Button: "Make a new QR code", Cancel: paths.EditEvent(ev.Slug)}
+	return render(c, http.StatusOK, pages.ConfirmPage(s.eventChrome(c, ev, "Make a new QR code?", "events"), vm))
 }
 
-// confirm applies what a repeat check-in asked for, exactly once.
-func (s *Server) confirm(c echo.Context) error {
-	noIndex(c)
+func (s *Server) confirmDeactivate(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
-	lead, err := s.store.ConfirmVisit(ctx, c.Param("token"))
-	if errors.Is(err, models.ErrTokenUsed) {
-		return errConfirmUsed
-	}
+	u, err := s.store.StaffUserByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	ev, err := s.store.EventByID(ctx, lead.EventID)
+	ds, err := s.store.ActiveDevices(ctx)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.ConfirmedPage(s.chrome(c, "Confirmed", ""), ev.Company, ev.Name))
+	n := 0
+	for _, d := range ds {
+		if d.UserID == id {
+			n++
+		}
+	}
+	vm := pages.ConfirmVM{Title: "Deactivate " + u.Name + "?",
+		Consequence: []string{
+			u.Name + " (" + u.Email + ") can no longer sign in.",
+			fmt.Sprintf("%s signed out at once, tablets they signed in included; open boards close within seconds.", devicesWords(n)),
+			"Their password reset links and tablet sign-in codes stop working. You can reactivate the account later.",
+		},
+		Action: paths.StaffActive(id), Fields: []pages.HiddenField{{Name: "active", Value: "false"}},
+		Button: "Deactivate " + u.Name, Cancel: paths.Staff()}
+	return render(c, http.StatusOK, pages.ConfirmPage(s.chrome(c, "Deactivate "+u.Name+"?", "staff"), vm))
+}
+
+func (s *Server) confirmEndDevice(c echo.Context, id int64) error {
+	ctx := c.Request().Context()
+	d, err := s.store.ActiveDevice(ctx, id)
+	if err != nil {
+		return err
+	}
+	ds, err := s.store.ActiveDevices(ctx)
+	if err != nil {
+		return err
+	}
+	tablets := 0
+	for _, o := range ds {
+		if o.ParentID != nil && *o.ParentID == id {
+			tablets++
+		}
+	}
+	what := "“" + d.Label + "” of " + d.UserName
+	if d.Paired() {
+		what = "The tablet “" + d.Label + "” (" + d.EventName + ", signed in by " + d.UserName + ")"
+	}
+	lines := []string{what + " is signed out at once; an open board on it closes within seconds.",
+		"It needs a new sign-in to be used again."}
+	if tablets > 0 {
+		lines = append(lines, fmt.Sprintf("%s it signed in end too.", tabletsWords(tablets)))
+	}
+	vm := pages.ConfirmVM{Title: "Sign out “" + d.Label + "”?", Consequence: lines, Action: paths.EndDevice(id),
+		Button: "Sign it out", Cancel: paths.Devices()}
+	return render(c, http.StatusOK, pages.ConfirmPage(s.chrome(c, "Sign out a device?", "devices"), vm))
+}
+
+func devicesWords(n int) string {
+	switch n {
+	case 0:
+		return "No device of theirs is signed in now; any would be"
+	case 1:
+		return "Their 1 signed-in device is"
+	}
+	return fmt.Sprintf("Their %d signed-in devices are", n)
+}
+
+func tabletsWords(n int) string {
+	if n == 1 {
+		return "The tablet"
+	}
+	return fmt.Sprintf("The %d tablets", n)
 }

@@ -53,11 +53,18 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 // startInstance runs one app instance (router, sessions, live hub) on db over HTTP.
 func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 	t.Helper()
+	return startInstanceHub(t, db, db.URL, opts...)
+}
+
+// startInstanceHub is startInstance with the live hub listening on the database at hubURL (for
+// instance through a proxy the test cuts).
+func startInstanceHub(t testing.TB, db modelstest.DB, hubURL string, opts ...appOption) *testApp {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(t.Output(), nil))
 	}
-	hub := models.NewHub(db.URL, log)
+	hub := models.NewHub(hubURL, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	go hub.Run(ctx)
 	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics"}

@@ -127,6 +127,9 @@ func (s *Server) staffActive(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, "You cannot deactivate your own account.")
 	}
 	active := c.FormValue("active") == "true"
+	if !active && !confirmed(c) {
+		return s.confirmDeactivate(c, id)
+	}
 	if err := s.store.SetStaffActive(c.Request().Context(), me.ID, id, active); err != nil {
 		return err
 	}
@@ -149,7 +152,7 @@ func (s *Server) deviceList(c echo.Context) error {
 	for _, d := range ds {
 		rows = append(rows, pages.DeviceRow{ID: d.ID, User: d.UserName, Email: d.UserEmail, Label: d.Label,
 			Agent: shortAgent(d.UserAgent), Since: d.CreatedAt.UTC().Format("2 Jan 15:04 UTC"),
-			Seen: d.LastSeenAt.UTC().Format("2 Jan 15:04 UTC"), IsThis: d.ID == this})
+			Seen: d.LastSeenAt.UTC().Format("2 Jan 15:04 UTC"), IsThis: d.ID == this, Event: d.EventName})
 	}
 	return render(c, http.StatusOK, pages.DevicesPage(s.chrome(c, "Devices", "devices"), rows))
 }
@@ -158,6 +161,9 @@ func (s *Server) deviceEnd(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return s.confirmEndDevice(c, id)
 	}
 	if err := s.store.EndDevice(c.Request().Context(), currentUser(c).ID, id); err != nil {
 		return err

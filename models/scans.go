@@ -36,6 +36,10 @@ func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in Sca
 	if len(in.Raw) > MaxScanLen {
 		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "That code is too long to be a badge."}}
 	}
+	if !Storable(in.Raw) {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{
+			"code": "That code holds bytes that are not text (a NUL or broken characters). Scan it again, or type the person's email."}}
+	}
 	if !isUUID(in.ClientID) {
 		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "This form is missing its capture id; reload the page and try again."}}
 	}

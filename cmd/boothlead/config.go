@@ -23,6 +23,8 @@ type config struct {
 	TrustProxy  bool
 	SMTP        *mail.Server // nil: SMTP_URL not set, mail waits in the outbox
 	MailFrom    string
+	// MetricsToken lets clients other than this machine read /metrics (Authorization: Bearer).
+	MetricsToken string
 }
 
 // defaultDatabaseURL is the private cluster that `make db` runs.
@@ -83,6 +85,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.MailFrom, _ = get("MAIL_FROM", "boothlead@"+u.Hostname())
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		return c, fmt.Errorf("MAIL_FROM must be an address like boothlead@example.com, got %q", c.MailFrom)
+	}
+	if c.MetricsToken, err = get("METRICS_TOKEN", ""); err != nil {
+		return c, err
 	}
 	return c, nil
 }

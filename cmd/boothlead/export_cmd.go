@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"strings"
@@ -17,7 +16,7 @@ import (
 // export writes an event's leads as CSV on stdout, through the same code as the web export (and
 // with the same audit row, actor empty, via "cli"). The filter flags mirror the leads table's.
 func (e env) export(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs := newFlags("export")
 	slug := fs.String("event", "", "slug of the event")
 	preset := fs.String("preset", "generic", "generic, greenhouse or lever")
 	bom := fs.Bool("bom", false, "start with a UTF-8 BOM so Excel reads accents right")
@@ -25,7 +24,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	for _, name := range []string{"rating", "interest", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
 		filters[name] = fs.String(name, "", "filter, as on the leads page")
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *slug == "" {
@@ -33,7 +32,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	}
 	p, err := export.ParsePreset(*preset)
 	if err != nil {
-		return usagef("export: --preset: %v", err)
+		return usagef("export: --preset: %q is not a preset (generic, greenhouse or lever)", *preset)
 	}
 	q := url.Values{}
 	for name, v := range filters {

@@ -919,7 +919,41 @@
   document.addEventListener('htmx:afterSwap', (ev) => { if (sseSwap || isBoardEvent(ev)) boardUpdated(sseSwap); });
   document.addEventListener('htmx:afterSettle', (ev) => { if (isBoardEvent(ev)) reapplyHighlights(); });
   document.addEventListener('htmx:sseError', () => { if (boardRows()) setLiveStatus('Live updates paused — reconnecting…'); });
-  document.addEventListener('htmx:sseOpen', () => { setLiveStatus(''); });
+  document.addEventListener('htmx:sseOpen', (ev) => {
+    setLiveStatus('');
+    const source = ev.detail && ev.detail.source;
+    if (source) {
+      // the same functions each time: a reconnecting source does not get them twice
+      source.addEventListener('revoked', onRevoked);
+      source.addEventListener('reload', onReload);
+    }
+  });
+
+  // Each row carries the number of the change it shows (the SSE id). The browser sends the last
+  // one back when it reconnects by itself (Last-Event-ID); when htmx opens a new stream after an
+  // error, it reads sse-connect again: keep the number there too, so the server replays what the
+  // board missed either way.
+  function rememberCursor(msg) {
+    const id = msg && msg.lastEventId;
+    if (!id || !/^\d+$/.test(id)) return;
+    document.querySelectorAll('[sse-connect]').forEach((el) => {
+      const u = new URL(el.getAttribute('sse-connect'), location.href);
+      u.searchParams.set('after', id);
+      el.setAttribute('sse-connect', u.pathname + u.search);
+    });
+  }
+  document.addEventListener('htmx:sseBeforeMessage', (ev) => { rememberCursor(ev.detail); });
+
+  // This browser's session was ended (signed out elsewhere, device ended, account deactivated):
+  // reload, which leads to the sign-in page and takes the names off the screen.
+  function onRevoked() { location.reload(); }
+
+  // The board missed more than the server replays: load the rows afresh.
+  function onReload() {
+    const board = boardRows();
+    if (!board || !window.htmx) { location.reload(); return; }
+    window.htmx.ajax('GET', location.pathname + location.search, { target: '#board-rows', select: '#board-rows', swap: 'outerHTML' });
+  }
 
   // ---------------------------------------------------------------------
   // htmx settings that the CSP needs (a <meta name="htmx-config"> from the

@@ -18,10 +18,17 @@ type Chrome struct {
 	MailNotice string
 }
 
-// User is the signed-in person as the layout shows them.
+// User is the signed-in person as the layout shows them. For a paired tablet, Name is the
+// tablet's, Role is RoleTablet and By names the person who signed it in.
 type User struct {
-	Name, Role string
+	Name, Role, By string
 }
+
+// RoleTablet is the role a paired tablet shows: the booth of one event, nothing else.
+const RoleTablet = "tablet"
+
+// IsTablet reports whether the browser is a tablet paired for one event's booth.
+func (u *User) IsTablet() bool { return u != nil && u.Role == RoleTablet }
 
 // IsAdmin reports whether the user is an admin.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == "admin" }
@@ -43,6 +50,12 @@ func current(ch Chrome, section string) string {
 
 func navItems(ch Chrome) []navItem {
 	var items []navItem
+	if ch.User.IsTablet() {
+		if ch.Event != nil {
+			items = append(items, navItem{"board", "Board", paths.Event(ch.Event.Slug)})
+		}
+		return items
+	}
 	if ch.Event != nil {
 		items = append(items, navItem{"board", "Board", paths.Event(ch.Event.Slug)})
 		if ch.User.CanRecruit() {

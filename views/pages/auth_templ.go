@@ -433,7 +433,7 @@ func AccountPage(ch layouts.Chrome, vm AccountVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if vm.Saved {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p role=\"status\" data-testid=\"password-changed\">Your password is changed.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p role=\"status\" data-testid=\"password-changed\">Your password is changed. Your other sessions are signed out, and the tablets you signed in are ended.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -464,7 +464,7 @@ func AccountPage(ch layouts.Chrome, vm AccountVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "new_password", Label: "New password", Type: "password", Autocomplete: "new-password", Required: true,
-				Hint: "At least 10 characters.", Error: vm.Errors["new_password"]}).Render(ctx, templ_7745c5c3_Buffer)
+				Hint: "At least 10 characters. Changing it signs you out everywhere else and ends the tablets you signed in.", Error: vm.Errors["new_password"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

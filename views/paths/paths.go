@@ -84,6 +84,9 @@ func Poster(slug string) string { return "/events/" + esc(slug) + "/poster" }
 // Live is the board's server-sent event stream.
 func Live(slug string) string { return "/events/" + esc(slug) + "/live" }
 
+// LiveFrom is the board's stream, replaying first what changed after change number after.
+func LiveFrom(slug string, after int64) string { return Live(slug) + "?after=" + i64(after) }
+
 // Scan resolves a scanned code (POST).
 func Scan(slug string) string { return "/events/" + esc(slug) + "/scan" }
 
