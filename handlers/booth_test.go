@@ -48,7 +48,7 @@ func TestBoardListsArrivalsNewestFirstAndSearches(t *testing.T) {
 	if rows.Length() != 2 {
 		t.Fatalf("%d lead rows, want 2", rows.Length())
 	}
-	if first := rows.First().Find("a").Text(); first != "Zoë <b>Bold</b>" {
+	if first := rows.First().Find(".lead-name").Text(); first != "Zoë <b>Bold</b>" {
 		t.Errorf("first row %q, want the newest arrival shown as text", first)
 	}
 	if strings.Contains(p.body, "<b>Bold</b>") {
@@ -444,4 +444,28 @@ func leadIDIn(u string) string {
 		id = id[:i]
 	}
 	return id
+}
+
+// "yesterday" is the calendar day before today in the event's time zone, not 24 hours.
+func TestAgoCountsCalendarDaysInTheEventsTimeZone(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 29, 0, 30, 0, 0, berlin) // half past midnight in Berlin
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now.Add(-30 * time.Second), "just now"},
+		{now.Add(-20 * time.Minute), "20 min ago"},
+		{now.Add(-2 * time.Hour), "yesterday"}, // 22:30 the day before, two hours ago
+		{time.Date(2026, 11, 28, 0, 10, 0, 0, berlin), "yesterday"},
+		{time.Date(2026, 11, 27, 23, 50, 0, 0, berlin), "2 days ago"},
+	} {
+		if got := ago(berlin, tc.t, now); got != tc.want {
+			t.Errorf("ago(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+	noon := time.Date(2026, 11, 29, 12, 0, 0, 0, berlin)
+	if got := ago(berlin, noon.Add(-5*time.Hour), noon); got != "5 h ago" {
+		t.Errorf("same day: %q", got)
+	}
 }

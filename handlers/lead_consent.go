@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/boothlead/boothlead/models"
@@ -38,6 +39,9 @@ func (s *Server) leadConsentState(ctx context.Context, ev models.Event, lead mod
 	}
 	if verbal != nil {
 		vm.Verbal = *verbal
+	}
+	if vm.Verbal.ClientID == "" {
+		vm.Verbal.ClientID = uuid.NewString()
 	}
 	vm.Verbal.ContactText, vm.Verbal.PoolText = texts.Contact.Body, texts.TalentPool.Body
 	vm.Verbal.NeedName, vm.Verbal.NeedEmail = lead.Name == "", lead.Email == nil
@@ -92,13 +96,13 @@ func (s *Server) leadConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := models.VerbalConsent{Name: c.FormValue("name"), Email: c.FormValue("email"),
+	in := models.VerbalConsent{Name: c.FormValue("name"), Email: c.FormValue("email"), ClientID: c.FormValue("client_id"),
 		Consent: c.FormValue("consent") == "yes", TalentPool: c.FormValue("talent_pool") == "yes"}
 	_, err = s.store.RecordVerbalConsent(c.Request().Context(), currentUser(c).ID, lead, in)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		v := pages.VerbalConsentVM{Name: typedValue(in.Name), Email: typedValue(in.Email), Consent: in.Consent,
-			TalentPool: in.TalentPool, Errors: ve.Fields}
+			TalentPool: in.TalentPool, Errors: ve.Fields, ClientID: in.ClientID}
 		return s.leadPageWith(c, ev, lead, http.StatusUnprocessableEntity, pages.ConversationFormVM{}, nil, &v)
 	}
 	if err != nil {

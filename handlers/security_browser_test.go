@@ -47,6 +47,7 @@ func TestJourneyPairedTablet(t *testing.T) {
 
 	run(t, laptop, "pair a tablet", signInSteps(u, "ada@example.com"),
 		chromedp.Navigate(u+paths.Event(ev.Slug)),
+		chromedp.Click(chromedp.CSS(`[data-testid="board-menu"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="pair-link"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pair-form"]`)),
 		chromedp.SetValue(chromedp.CSS(`[data-testid="pair-form"] input[name="name"]`), "Front desk iPad"),

@@ -258,6 +258,7 @@ func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadI
 type VerbalConsent struct {
 	Name, Email         string
 	Consent, TalentPool bool
+	ClientID            string // the tablet's id for this capture: a re-sent one is stored once
 }
 
 // RecordVerbalConsent stores the consents staff captured in person, completing a missing name or
@@ -278,6 +279,13 @@ func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, 
 	}
 	var out Lead
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if in.ClientID != "" {
+			l, found, err := capturedLead(tx, in.ClientID)
+			if err != nil || found {
+				out = l
+				return err
+			}
+		}
 		set := map[string]any{"updated_at": gorm.Expr("now()")}
 		if l.Name == "" && in.Name != "" {
 			set["name"] = in.Name
@@ -311,6 +319,11 @@ func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, 
 		if len(wanted) > 0 && out.Email != nil {
 			if err := enqueue(tx, OutboxItem{Kind: MailStaffConsent, LeadID: &out.ID}); err != nil {
 				return err
+			}
+		}
+		if in.ClientID != "" {
+			if err := tx.Exec("INSERT INTO captures (client_id, lead_id, kind) VALUES (?, ?, 'consent')", in.ClientID, l.ID).Error; err != nil {
+				return fmt.Errorf("models: record capture: %w", err)
 			}
 		}
 		if err := audit(tx, staffID, "lead.consent_in_person", l.EventID, l.ID, map[string]any{"consents": len(wanted)}); err != nil {

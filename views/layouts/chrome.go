@@ -64,11 +64,32 @@ func navItems(ch Chrome) []navItem {
 		}
 	}
 	items = append(items, navItem{"events", "Events", paths.Events()})
+	return items
+}
+
+// menuItems are the links used less often, in the header's menu: accounts, devices, mail,
+// audit (admins) and one's own account.
+func menuItems(ch Chrome) []navItem {
+	if ch.User.IsTablet() {
+		return nil
+	}
+	var items []navItem
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit log", paths.Audit()})
 	}
-	return items
+	return append(items, navItem{"account", "Your account", paths.Account()})
+}
+
+// whoLabel names who is signed in: "sam (staff)", or a tablet and who signed it in.
+func whoLabel(u *User) string {
+	switch {
+	case u == nil:
+		return ""
+	case u.IsTablet():
+		return u.Name + " (tablet of " + u.By + ")"
+	}
+	return u.Name + " (" + u.Role + ")"
 }
 
 type navItem struct {
