@@ -634,7 +634,7 @@ func ScanForm(csrf string, vm BoardVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "\"> <input type=\"hidden\" name=\"captured_at\" value=\"\"> <label for=\"scan-code\" class=\"sr-only\">Scan a badge or a candidate's QR code, or type an email or code</label> <textarea id=\"scan-code\" name=\"code\" class=\"grow\" rows=\"1\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" placeholder=\"Scan a badge, or type an email or code\" autofocus data-scan-input aria-describedby=\"scan-code-error\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "\"> <input type=\"hidden\" name=\"captured_at\" value=\"\"> <label for=\"scan-code\" class=\"sr-only\">Scan a badge or a candidate's QR code, or type an email or code</label> <textarea id=\"scan-code\" name=\"code\" class=\"grow\" rows=\"1\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" placeholder=\"Scan or type a code\" autofocus data-scan-input aria-describedby=\"scan-code-error\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

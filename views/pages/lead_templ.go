@@ -173,7 +173,7 @@ func LeadPage(ch layouts.Chrome, vm LeadVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" aria-label=\"Back to the board\">← Board</a>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" aria-label=\"Back to the board\">←<span class=\"wide-only\">Board</span></a>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1517,7 +1517,7 @@ func ScanNextForm(csrf string, vm ScanNextVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "\"> <input type=\"hidden\" name=\"captured_at\" value=\"\"> <label for=\"scan-next-code\" class=\"sr-only\">Scan the next badge</label> <textarea id=\"scan-next-code\" name=\"code\" rows=\"1\" class=\"grow\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" inputmode=\"none\" placeholder=\"Scan the next badge\" data-scan-input")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "\"> <input type=\"hidden\" name=\"captured_at\" value=\"\"> <label for=\"scan-next-code\" class=\"sr-only\">Scan the next badge</label> <textarea id=\"scan-next-code\" name=\"code\" rows=\"1\" class=\"grow\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" inputmode=\"none\" placeholder=\"Scan next badge\" data-scan-input")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
