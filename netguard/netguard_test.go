@@ -75,7 +75,7 @@ func TestClientRefusesLoopbackByAddressAndByName(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Fatalf("the loopback receiver got %d requests", n)
 	}
-	res, err := netguard.Policy{AllowPrivate: true}.Client(5 * time.Second).Post(srv.URL, "application/json", strings.NewReader("{}"))
+	res, err := netguard.Policy{AllowPrivate: true}.Client(5*time.Second).Post(srv.URL, "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatalf("with AllowPrivate: %v", err)
 	}
