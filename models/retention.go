@@ -48,6 +48,9 @@ func (s *Store) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 		if res.Leads == 0 {
 			return nil
 		}
+		if err := queueLeadsDeleted(tx, expiredLeads, TalentPoolMonths); err != nil {
+			return err
+		}
 		if err := tx.Exec(`DELETE FROM leads WHERE id IN (SELECT id FROM (`+expiredLeads+`) x)`, TalentPoolMonths).Error; err != nil {
 			return fmt.Errorf("models: purge leads: %w", err)
 		}

@@ -139,3 +139,6 @@ func SelfServiceDelete(selfToken string) string { return "/me/" + esc(selfToken)
 func SelfServiceWithdraw(selfToken string) string { return "/me/" + esc(selfToken) + "/withdraw" }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Unsubscribe is the page (GET) and one-click endpoint (POST) of a follow-up's unsubscribe link.
+func Unsubscribe(token string) string { return "/u/" + esc(token) }
