@@ -106,6 +106,9 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if err := s.leadConsentState(ctx, ev, lead, consents, verbal, &vm); err != nil {
 		return err
 	}
+	if vm.ATS, err = s.leadATS(ctx, ev, lead.ID); err != nil {
+		return err
+	}
 	ch := s.eventChrome(c, ev, vm.Name, "board")
 	if msg := doneMessages[c.QueryParam("done")]; msg != "" && status == http.StatusOK {
 		ch.Flash = msg

@@ -19,6 +19,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/netguard"
+	"github.com/boothlead/boothlead/seal"
 )
 
 // Deps is everything the router needs from the outside.
@@ -33,6 +35,22 @@ type Deps struct {
 	Company        string        // default company name for new events
 	TrustProxy     bool          // take the client IP from X-Forwarded-For (behind a load balancer)
 	Mail           MailSetup     // whether and where mail is sent
+	Integrations   Integrations  // API, webhooks, ATS pushes, follow-ups
+}
+
+// Integrations is what the API, webhooks, ATS connections and follow-ups need.
+type Integrations struct {
+	// Secrets seals ATS API keys and webhook secrets (SECRET_KEY); nil when the key is not set:
+	// ATS credentials are refused then, webhook secrets are kept as typed.
+	Secrets *seal.Box
+	// Net is the SSRF rule for webhook URLs (WEBHOOK_ALLOW_PRIVATE).
+	Net netguard.Policy
+	// Nudge wakes this instance's webhook and ATS workers after work was queued; nil when none run.
+	Nudge func()
+	// APILimit is the per-token rate limit of the API (DefaultAPILimit when zero).
+	APILimit APILimit
+	// FollowUpsPerMinute spaces follow-up mail (default 120 a minute).
+	FollowUpsPerMinute int
 }
 
 // MailSetup says whether mail goes out, and lets handlers wake the sender after queueing one.
@@ -58,6 +76,9 @@ type Server struct {
 	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
 	mail       MailSetup
 	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
+	ints       Integrations
+	apiLimits  tokenLimiter
+	hookStats  countCache // paused webhooks, for the admins' banner (integrations.go)
 }
 
 type limiters struct {
@@ -84,7 +105,15 @@ func newServer(d Deps) *Server {
 		trustProxy: d.TrustProxy,
 		registry:   prometheus.NewRegistry(),
 		mail:       d.Mail,
+		ints:       d.Integrations,
 	}
+	if s.ints.APILimit.Rate == 0 {
+		s.ints.APILimit = DefaultAPILimit
+	}
+	if s.ints.FollowUpsPerMinute == 0 {
+		s.ints.FollowUpsPerMinute = 120
+	}
+	s.apiLimits.limit = s.ints.APILimit
 	if s.company == "" {
 		s.company = "Our company"
 	}

@@ -316,3 +316,24 @@ func ParseTags(s string) StringList {
 	}
 	return out
 }
+
+// ATSSyncCounts counts an event's pushes by provider and state.
+func (s *Store) ATSSyncCounts(ctx context.Context, eventID int64) (map[string]map[string]int64, error) {
+	var rows []struct {
+		Provider, State string
+		N               int64
+	}
+	err := s.ctx(ctx).Raw(`SELECT c.provider, s.state, count(*) AS n FROM ats_syncs s
+		JOIN ats_connections c ON c.id = s.connection_id WHERE c.event_id = ? GROUP BY c.provider, s.state`, eventID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: ATS sync counts: %w", err)
+	}
+	out := map[string]map[string]int64{}
+	for _, r := range rows {
+		if out[r.Provider] == nil {
+			out[r.Provider] = map[string]int64{}
+		}
+		out[r.Provider][r.State] = r.N
+	}
+	return out, nil
+}

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boothlead/boothlead/api"
+	"github.com/boothlead/boothlead/api/openapitest"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 	"github.com/boothlead/boothlead/netguard"
@@ -37,6 +39,7 @@ type receiver struct {
 	bad       []string                  // what failed verification
 	seen      map[string]int            // delivery id → times accepted (2xx)
 	bodies    map[string]map[string]any // delivery id → body
+	raw       [][]byte                  // every accepted body as sent
 	events    []string                  // event of each accepted delivery, in order
 }
 
@@ -87,6 +90,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if r.seen[id] == 0 {
 		r.events = append(r.events, req.Header.Get("X-Boothlead-Event"))
 		r.bodies[id] = body
+		r.raw = append(r.raw, raw)
 	}
 	r.seen[id]++
 	w.WriteHeader(http.StatusNoContent)
@@ -204,6 +208,20 @@ func TestWebhooksAreSignedRetriedAndDeliveredOncePerID(t *testing.T) {
 	}
 	if !sawConversation || !sawDeleted {
 		t.Errorf("events accepted: %v", rcv.events)
+	}
+	// every body is what the OpenAPI document's webhooks section promises
+	doc, err := openapitest.Parse(api.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := doc.Schema("Delivery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range rcv.raw {
+		if err := doc.Check(schema, raw); err != nil {
+			t.Errorf("a delivery does not match the document: %v\n%s", err, raw)
+		}
 	}
 	log, err := db.Store.WebhookAttempts(ctx, 1, 100)
 	if err != nil {

@@ -16,6 +16,8 @@ type Chrome struct {
 	Scanner   bool      // load the scanner script
 	// MailNotice tells admins that mail waits (not set up, or the server refuses it); "" when all is well.
 	MailNotice string
+	// HookNotice tells admins that a webhook is paused; "" when none is.
+	HookNotice string
 }
 
 // User is the signed-in person as the layout shows them.
@@ -53,7 +55,8 @@ func navItems(ch Chrome) []navItem {
 	items = append(items, navItem{"events", "Events", paths.Events()})
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()}, navItem{"integrations", "Integrations", paths.Integrations()},
+			navItem{"audit", "Audit", paths.Audit()})
 	}
 	return items
 }
