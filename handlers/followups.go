@@ -232,4 +232,3 @@ func (s *Server) followUpSend(c echo.Context) error {
 	s.flash(c, plural(n, "follow-up", "follow-ups")+" queued; they go out at "+strconv.Itoa(s.ints.FollowUpsPerMinute)+" a minute.")
 	return seeOther(c, followUpHref(ev, f, t.ID))
 }
-

@@ -35,7 +35,7 @@ type testApp struct {
 	server  *Server
 	ts      *httptest.Server
 	hub     *models.Hub
-	mailbox *mailtest.Server // nil for an app without mail
+	mailbox *mailtest.Server  // nil for an app without mail
 	ats     map[string]string // vendor test servers the ATS worker talks to (withWorkers)
 }
 
