@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -194,8 +195,11 @@ func (b base) do(ctx context.Context, method, path string, hdr http.Header, in, 
 	}
 	res, err := b.hc.Do(req)
 	if err != nil {
-		// The request may have reached the vendor: a create must be looked for before trying again.
-		return &Error{Retry: true, Uncertain: method != http.MethodGet, Message: Mask(errText(err))}
+		// Unless no connection was ever made, the request may have reached the vendor: a create
+		// must be looked for before trying again.
+		var oe *net.OpError
+		dialed := !(errors.As(err, &oe) && oe.Op == "dial")
+		return &Error{Retry: true, Uncertain: method != http.MethodGet && dialed, Message: Mask(errText(err))}
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))

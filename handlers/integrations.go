@@ -18,7 +18,7 @@ import (
 )
 
 // minSecretLen is the shortest webhook secret accepted.
-const minSecretLen = 16
+const minSecretLen = 12
 
 const adminTime = "2 Jan 2006 15:04 UTC"
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/boothlead/boothlead/mail"
+	"github.com/boothlead/boothlead/seal"
 )
 
 // config is everything read from the environment, once.
@@ -23,6 +24,10 @@ type config struct {
 	TrustProxy  bool
 	SMTP        *mail.Server // nil: SMTP_URL not set, mail waits in the outbox
 	MailFrom    string
+	// Secrets seals ATS API keys and webhook secrets (SECRET_KEY); nil when it is not set.
+	Secrets *seal.Box
+	// AllowPrivateHooks lets webhooks reach loopback and private addresses (WEBHOOK_ALLOW_PRIVATE).
+	AllowPrivateHooks bool
 }
 
 // defaultDatabaseURL is the private cluster that `make db` runs.
@@ -83,6 +88,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.MailFrom, _ = get("MAIL_FROM", "boothlead@"+u.Hostname())
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		return c, fmt.Errorf("MAIL_FROM must be an address like boothlead@example.com, got %q", c.MailFrom)
+	}
+	key, err := get("SECRET_KEY", "")
+	if err != nil {
+		return c, err
+	}
+	if c.Secrets, err = seal.New(key); err != nil {
+		return c, err
+	}
+	if c.AllowPrivateHooks, err = onOff(get("WEBHOOK_ALLOW_PRIVATE", "off")); err != nil {
+		return c, fmt.Errorf("WEBHOOK_ALLOW_PRIVATE: %w", err)
 	}
 	return c, nil
 }

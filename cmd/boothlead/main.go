@@ -7,6 +7,8 @@
 //	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
+//	boothlead token add   --name N --role recruiter|admin
+//	boothlead webhook add --url U --secret S
 package main
 
 import (
@@ -73,11 +75,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.purge(ctx, args)
 	case "demo":
 		return e.demo(ctx, args)
+	case "token":
+		return e.token(ctx, args)
+	case "webhook":
+		return e.webhook(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (try: serve, migrate, user add, event add, export, purge, demo)", cmd)
+	return usagef("unknown command %q (try: serve, migrate, user add, event add, export, purge, demo, token add, webhook add)", cmd)
 }
 
 const usage = `boothlead — lead tracker for hiring booths
@@ -94,7 +100,13 @@ Commands:
                         write the event's leads as CSV to stdout
   purge [--dry-run]     delete leads past their event's retention period
   demo                  seed a demo event with staff and leads, and print how to sign in
+  token add --name N --role recruiter|admin
+                        make an API token; the last line printed is the token (shown once)
+  webhook add --url U --secret S
+                        post every event (lead.created, lead.updated, conversation.created,
+                        lead.deleted) to U, signed with S
 
 Environment: DATABASE_URL, ADDR (:8080), BASE_URL (http://localhost:8080), LOG_LEVEL (info),
-LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off).
+LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off), SMTP_URL, MAIL_FROM,
+SECRET_KEY (encrypts ATS keys and webhook secrets), WEBHOOK_ALLOW_PRIVATE (on|off).
 `

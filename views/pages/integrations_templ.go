@@ -564,7 +564,7 @@ func IntegrationsPage(ch layouts.Chrome, vm IntegrationsVM) templ.Component {
 }
 
 func secretHint(sealed bool) string {
-	s := "At least 16 characters; your receiver checks every body's signature with it."
+	s := "At least 12 characters (better 32 or more, e.g. openssl rand -hex 32); your receiver checks every body's signature with it."
 	if sealed {
 		return s + " Stored encrypted (SECRET_KEY)."
 	}
