@@ -55,8 +55,13 @@ func navItems(ch Chrome) []navItem {
 	items = append(items, navItem{"events", "Events", paths.Events()})
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"mail", "Mail", paths.Mail()}, navItem{"integrations", "Integrations", paths.Integrations()},
-			navItem{"audit", "Audit", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()})
+		// API tokens and webhooks; left out of an event's header, which holds three more items
+		// and would wrap on a laptop
+		if ch.Event == nil {
+			items = append(items, navItem{"integrations", "API", paths.Integrations()})
+		}
+		items = append(items, navItem{"audit", "Audit", paths.Audit()})
 	}
 	return items
 }

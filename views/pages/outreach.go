@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+
+	"github.com/boothlead/boothlead/models"
 )
 
 // hiddenFields lists a query's values as name/value pairs in a stable order.
@@ -28,4 +30,13 @@ func countNoun(n int64, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.FormatInt(n, 10) + " " + many
+}
+
+// followUpCountsText says how many leads a follow-up would reach.
+func followUpCountsText(c models.FollowUpCounts) string {
+	s := countNoun(c.Matching, "lead", "leads") + ", of which " + strconv.FormatInt(c.Consented, 10) + " agreed to be contacted"
+	if c.Sent > 0 {
+		s += " and " + strconv.FormatInt(c.Sent, 10) + " got this one before"
+	}
+	return s + "."
 }
