@@ -21,6 +21,7 @@ var publicRoutes = []string{
 	"GET /c/:key", "POST /c/:key", "GET /thanks/:token", "GET /p/:token", "GET /p/:token/qr.png",
 	"GET /me/:token", "POST /me/:token", "GET /me/:token/export.json", "POST /me/:token/withdraw", "POST /me/:token/delete",
 	"GET /confirm/:token", "POST /confirm/:token", "GET /login/forgot", "POST /login/forgot",
+	"GET /u/:token", "POST /u/:token", "GET /api/v1/openapi.json",
 }
 
 // TestEveryRouteNeedsItsRole walks the whole route table: every non-public route redirects to
@@ -47,6 +48,16 @@ func TestEveryRouteNeedsItsRole(t *testing.T) {
 			continue
 		}
 		p := fill.Replace(r.path)
+		if r.access.isAPI() {
+			// a token, never a session: a signed-in browser gets 401 like anyone without one
+			// (scopes: api_test.go)
+			for _, c := range []*client{anon, clients[admin]} {
+				if res := c.peek(strings.Replace(p, ":id", lead.ID, 1)); res.status != http.StatusUnauthorized {
+					t.Errorf("%s without a token: %d, want 401", key, res.status)
+				}
+			}
+			continue
+		}
 		switch {
 		case strings.HasPrefix(r.path, "/leads/:id"):
 			p = strings.Replace(p, ":id", lead.ID, 1)
@@ -104,6 +115,12 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.SelfService("t"): "POST", paths.SelfServiceExport("t"): "GET", paths.SelfServiceDelete("t"): "POST",
 		paths.SelfServiceWithdraw("t"): "POST", paths.Confirm("t"): "POST", paths.ForgotPassword(): "POST",
 		paths.LeadConsent(id): "POST", paths.LeadPrivateLink(id): "POST", paths.Mail(): "GET",
+		paths.Integrations(): "GET", paths.TokenCreate(): "POST", paths.TokenRevoke(2): "POST", paths.WebhookCreate(): "POST",
+		paths.Webhook(2): "GET", paths.WebhookState(2): "POST", paths.WebhookDelete(2): "POST", paths.ATS("s"): "GET",
+		paths.ATSSave("s", "lever"): "POST", paths.ATSDelete("s", "lever"): "POST", paths.ATSPush("s", "greenhouse"): "POST",
+		paths.FollowUps("s", url.Values{"rating": {"hot"}}): "GET", paths.FollowUpSave("s"): "POST",
+		paths.FollowUpTest("s", 3): "POST", paths.FollowUpSend("s", 3): "POST", paths.Unsubscribe("1.abc"): "POST",
+		paths.APIOpenAPI(): "GET",
 	}
 	for p, method := range cases {
 		u, _ := url.Parse(p)
