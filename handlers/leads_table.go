@@ -52,6 +52,9 @@ func (s *Server) leadsTable(c echo.Context) error {
 		if in.Counts, err = s.store.CountLeadsFiltered(ctx, ev.ID, f); err != nil {
 			return err
 		}
+		if in.Outreach, err = s.outreach(ctx, ev, f, currentUser(c).Can(models.RoleAdmin)); err != nil {
+			return err
+		}
 	}
 	return render(c, status, pages.LeadsPage(s.eventChrome(c, ev, "Leads — "+ev.Name, "leads"), pages.NewLeadsVM(in)))
 }

@@ -29,6 +29,7 @@ type LeadsVM struct {
 	NextHref        string
 	Exports         []ExportLink
 	ExcelHref       string // the generic preset with a BOM, for Excel
+	Outreach        OutreachVM
 }
 
 // LeadRowVM is one lead of the table, formatted.
@@ -61,12 +62,15 @@ type LeadsInput struct {
 	Counts  models.LeadCounts
 	Staff   []models.StaffOption
 	Presets []ExportPreset
+	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
+	Outreach OutreachVM
 }
 
 // NewLeadsVM formats the table in the event's time zone and builds every link from the filter.
 func NewLeadsVM(in LeadsInput) LeadsVM {
 	ev, f := in.Event, in.Filter
-	vm := LeadsVM{Slug: ev.Slug, EventName: ev.Name, Filter: f, Errors: in.Errors, Staff: in.Staff, Counts: in.Counts}
+	vm := LeadsVM{Slug: ev.Slug, EventName: ev.Name, Filter: f, Errors: in.Errors, Staff: in.Staff, Counts: in.Counts,
+		Outreach: in.Outreach}
 	vm.Interests = append(vm.Interests, ev.Interests...)
 	if f.Interest != "" && !ev.Interests.Contains(f.Interest) {
 		vm.Interests = append(vm.Interests, f.Interest)
