@@ -14,6 +14,9 @@ import (
 
 // home sends people where they belong: setup on a new install, sign-in, or the events.
 func (s *Server) home(c echo.Context) error {
+	if kioskEvent(c) != 0 && currentUser(c) == nil {
+		return c.Redirect(http.StatusSeeOther, paths.Kiosk(s.sessions.GetString(c.Request().Context(), kioskSlugKey)))
+	}
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, paths.Events())
 	}
@@ -102,6 +105,7 @@ func (s *Server) signIn(c echo.Context, u models.StaffUser, label string) error 
 		return err
 	}
 	s.sessions.Put(ctx, "device_id", d.ID)
+	s.endKiosk(c) // a staff sign-in on a kiosk ends kiosk mode
 	c.Set(userKey, &u)
 	return nil
 }

@@ -296,3 +296,6 @@ func (a *testApp) mailTo(addr string, n int) []mailtest.Message {
 
 // path turns an absolute link of this app into a path.
 func (a *testApp) path(link string) string { return strings.TrimPrefix(link, a.ts.URL) }
+
+// en says a message of the catalogues in English, as a page without ?lang= and Accept-Language does.
+func (a *testApp) en(id string) string { return a.server.i18n.For("en").T(id) }

@@ -58,6 +58,10 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if err != nil {
 		return err
 	}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
 	vm := pages.LeadVM{ID: lead.ID, Slug: ev.Slug, Name: lead.DisplayName(), Email: lead.EmailText(), Phone: lead.Phone,
 		Company: lead.Company, Title: lead.Title, LinkedIn: lead.LinkedIn, GitHub: lead.GitHub, CVURL: lead.CVURL,
 		Message: lead.Message, Source: lead.Source, Interests: lead.Interests, Rating: lead.RatingText(),
@@ -66,6 +70,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if lead.BadgeCode != nil {
 		vm.BadgeCode = *lead.BadgeCode
 	}
+	vm.Answers = staffAnswers(qs, lead.Answers)
 	if vm.Form.ClientID == "" {
 		vm.Form.ClientID = uuid.NewString()
 	}
@@ -103,7 +108,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	for _, sc := range scans {
 		vm.Scans = append(vm.Scans, pages.ScanVM{Kind: sc.Kind, Raw: sc.Raw, Staff: sc.StaffName, When: when(ev, sc.At)})
 	}
-	if err := s.leadConsentState(ctx, ev, lead, consents, verbal, &vm); err != nil {
+	if err := s.leadConsentState(ctx, ev, lead, consents, qs, verbal, &vm); err != nil {
 		return err
 	}
 	ch := s.eventChrome(c, ev, vm.Name, "board")

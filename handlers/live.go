@@ -25,6 +25,11 @@ func (s *Server) boardLive(c echo.Context) error {
 	if s.live == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "Live updates are off on this server; use Refresh.")
 	}
+	// the questions as they are when the board opens (a board reloads after an admin changes them)
+	qs, err := s.store.Questions(c.Request().Context(), ev.ID)
+	if err != nil {
+		return err
+	}
 	notices, stop := s.live.Subscribe(ev.ID)
 	defer stop()
 
@@ -60,7 +65,7 @@ func (s *Server) boardLive(c echo.Context) error {
 				continue // deleted meanwhile
 			}
 			var buf bytes.Buffer
-			if err := pages.BoardRow(boardRowVM(ev, row, time.Now())).Render(ctx, &buf); err != nil {
+			if err := pages.BoardRow(boardRowVM(ev, row, time.Now(), qs)).Render(ctx, &buf); err != nil {
 				return err
 			}
 			if _, err := fmt.Fprintf(w, "event: lead\ndata: %s\n\n", strings.ReplaceAll(buf.String(), "\n", "\ndata: ")); err != nil {

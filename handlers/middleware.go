@@ -134,6 +134,9 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		id := s.sessions.GetInt64(ctx, "device_id")
 		if id == 0 {
+			if k := s.sessions.GetInt64(ctx, kioskEventKey); k != 0 {
+				c.Set(kioskKey, k) // a kiosk: a candidate's screen, never a staff member's
+			}
 			return next(c)
 		}
 		u, err := s.store.SessionUser(ctx, id)
@@ -164,6 +167,8 @@ const (
 	signedIn
 	recruiter
 	admin
+	kioskStart // a staff member turning this browser into a kiosk, or the kiosk itself
+	kioskOnly  // a kiosk's own pages
 )
 
 func (a access) role() string {
@@ -184,6 +189,13 @@ func require(a access) echo.MiddlewareFunc {
 			if a == public {
 				return next(c)
 			}
+			if kioskEvent(c) != 0 && currentUser(c) == nil {
+				if a == kioskStart || a == kioskOnly {
+					return next(c) // the handler checks it is this event's kiosk
+				}
+				return echo.NewHTTPError(http.StatusForbidden,
+					"This browser is a self check-in kiosk: it has no staff rights. Staff leave kiosk mode with the link at the bottom of its screen.")
+			}
 			u := currentUser(c)
 			if u == nil {
 				next := c.Request().URL.RequestURI()
@@ -191,6 +203,9 @@ func require(a access) echo.MiddlewareFunc {
 					next = paths.Home()
 				}
 				return c.Redirect(http.StatusSeeOther, paths.LoginNext(next))
+			}
+			if a == kioskOnly {
+				return echo.NewHTTPError(http.StatusForbidden, "This page belongs to a kiosk; open the event's kiosk first.")
 			}
 			if !u.Can(a.role()) {
 				return echo.NewHTTPError(http.StatusForbidden, "Your role ("+u.Role+") cannot open this page. Ask an admin if you need it.")

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/time/rate"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/models"
 )
 
@@ -33,6 +34,7 @@ type Deps struct {
 	Company        string        // default company name for new events
 	TrustProxy     bool          // take the client IP from X-Forwarded-For (behind a load balancer)
 	Mail           MailSetup     // whether and where mail is sent
+	I18n           *i18n.Bundle  // the candidate side's languages (built once at start; nil: built here)
 }
 
 // MailSetup says whether mail goes out, and lets handlers wake the sender after queueing one.
@@ -58,10 +60,11 @@ type Server struct {
 	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
 	mail       MailSetup
 	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
+	i18n       *i18n.Bundle
 }
 
 type limiters struct {
-	checkinIP, checkinEmail, forgot *middleware.RateLimiterMemoryStore
+	checkinIP, checkinEmail, forgot, kiosk *middleware.RateLimiterMemoryStore
 }
 
 // NewRouter builds the echo instance with every route and middleware.
@@ -84,6 +87,14 @@ func newServer(d Deps) *Server {
 		trustProxy: d.TrustProxy,
 		registry:   prometheus.NewRegistry(),
 		mail:       d.Mail,
+		i18n:       d.I18n,
+	}
+	if s.i18n == nil {
+		b, err := i18n.New()
+		if err != nil {
+			panic(err) // the catalogues are embedded: a broken one fails every test first
+		}
+		s.i18n = b
 	}
 	if s.company == "" {
 		s.company = "Our company"
@@ -115,6 +126,10 @@ func newServer(d Deps) *Server {
 		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
+	// A kiosk is one device for many people, one at a time: a check-in takes a person well over
+	// 20 s, so 20 at once and then one every 3 s never holds anyone up, yet stops a script.
+	s.limits.kiosk = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Every(3 * time.Second), Burst: 20, ExpiresIn: 30 * time.Minute})
 	s.limits.forgot = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(time.Minute), Burst: 10, ExpiresIn: 30 * time.Minute})
 	return s

@@ -17,11 +17,18 @@ import (
 
 // Store runs every query of the app. It is safe for concurrent use.
 type Store struct {
-	db *gorm.DB
+	db              *gorm.DB
+	consentDefaults ConsentDefaults
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+func NewStore(db *gorm.DB, opts ...StoreOption) *Store {
+	s := &Store{db: db}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 // GormConfig is the gorm configuration every handle uses: translated errors (a unique violation
 // becomes gorm.ErrDuplicatedKey), UTC timestamps and a logger that reports only slow or failed

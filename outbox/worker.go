@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/models"
 )
@@ -37,6 +38,8 @@ type Config struct {
 	GiveUpAfter time.Duration
 	// Sent and Failed, when set, count deliveries and rows given up (metrics).
 	Sent, Failed func(kind string)
+	// I18n says candidates' mails in their language (built once at start; nil: built by New).
+	I18n *i18n.Bundle
 }
 
 // Worker sends mail rows of the outbox.
@@ -63,6 +66,13 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.I18n == nil {
+		b, err := i18n.New()
+		if err != nil {
+			panic(err) // the catalogues are embedded: a broken one fails every test first
+		}
+		cfg.I18n = b
 	}
 	return &Worker{cfg: cfg, nudge: make(chan struct{}, 1)}
 }

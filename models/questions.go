@@ -1,0 +1,429 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// Kinds of custom questions.
+const (
+	QuestionText   = "text"   // free text, one line
+	QuestionChoice = "choice" // one of the options
+	QuestionMulti  = "multi"  // any number of the options
+	QuestionYesNo  = "yesno"  // yes or no
+)
+
+// QuestionKinds lists the kinds in the order forms offer them.
+var QuestionKinds = []string{QuestionText, QuestionChoice, QuestionMulti, QuestionYesNo}
+
+// Answer values of a yes/no question.
+const (
+	AnswerYes = "yes"
+	AnswerNo  = "no"
+)
+
+// Limits of custom questions and their answers, in characters.
+const (
+	MaxQuestionLabel  = 200
+	MaxQuestionOption = 100
+	MaxOptions        = 30
+	MaxQuestions      = 20
+	MaxAnswerLen      = 500
+)
+
+// Question is one question an event asks on its check-in form besides the built-in fields. Its
+// key names the form field (q.<key>) and the stored answers; its label (and, for choices, its
+// options) are written in the event's language, with translations for the others. Answers store
+// the options as written here, so exports and filters do not depend on the reader's language.
+type Question struct {
+	ID           int64
+	EventID      int64
+	Key          string
+	Kind         string
+	Label        string
+	Options      StringList `gorm:"type:text[]"`
+	Translations QuestionTranslations
+	Required     bool
+	Position     int
+	CreatedAt    time.Time
+}
+
+// TableName maps Question onto questions.
+func (Question) TableName() string { return "questions" }
+
+// Field is the question's form field name.
+func (q Question) Field() string { return "q." + q.Key }
+
+// Choices reports whether the question offers options (choice or multi).
+func (q Question) Choices() bool { return q.Kind == QuestionChoice || q.Kind == QuestionMulti }
+
+// LabelIn is the label in a language (the label as written when it has no translation).
+func (q Question) LabelIn(lang string) string {
+	if t := strings.TrimSpace(q.Translations[lang].Label); t != "" {
+		return t
+	}
+	return q.Label
+}
+
+// OptionIn is how option value (one of Options) reads in a language.
+func (q Question) OptionIn(lang, value string) string {
+	tr := q.Translations[lang].Options
+	for i, o := range q.Options {
+		if o == value && i < len(tr) && strings.TrimSpace(tr[i]) != "" {
+			return tr[i]
+		}
+	}
+	return value
+}
+
+// QuestionTranslation is a question's label and options in one other language (options in the
+// order of Question.Options; blank ones read as written).
+type QuestionTranslation struct {
+	Label   string   `json:"label,omitempty"`
+	Options []string `json:"options,omitempty"`
+}
+
+// QuestionTranslations are a question's translations by language code.
+type QuestionTranslations map[string]QuestionTranslation
+
+// Value writes the translations as jsonb.
+func (t QuestionTranslations) Value() (driver.Value, error) {
+	if t == nil {
+		return "{}", nil
+	}
+	return jsonValue(t)
+}
+
+// Scan reads the translations from jsonb.
+func (t *QuestionTranslations) Scan(src any) error { return jsonScan(src, t) }
+
+// Answers are a lead's answers to its event's custom questions: question key → the values (one
+// for text, choice and yes/no; one or more for multi). A question left unanswered has no key.
+type Answers map[string][]string
+
+// Value writes the answers as jsonb.
+func (a Answers) Value() (driver.Value, error) { return jsonValue(a.orEmpty()) }
+
+// Scan reads the answers from jsonb.
+func (a *Answers) Scan(src any) error { return jsonScan(src, a) }
+
+func (a Answers) orEmpty() Answers {
+	if a == nil {
+		return Answers{}
+	}
+	return a
+}
+
+// Equal reports whether a question's answer is the same in a and b.
+func (a Answers) Equal(b Answers, key string) bool {
+	x, y := a[key], b[key]
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Text is an answer as one line: values joined with "; " (yes and no as such).
+func (a Answers) Text(key string) string { return strings.Join(a[key], "; ") }
+
+// QuestionInput is what the question form or `boothlead question add` gives. Options are
+// separated by commas or new lines.
+type QuestionInput struct {
+	Key, Label, Kind, Options string
+	Required                  bool
+	// Translations by language: the label, and the options one per line.
+	Translations map[string]QuestionTranslationInput
+}
+
+// QuestionTranslationInput is one language's translation as a form gives it.
+type QuestionTranslationInput struct{ Label, Options string }
+
+var questionKeyRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+
+// NewQuestion validates a new question (its key and kind are fixed from then on).
+func NewQuestion(in QuestionInput) (Question, error) {
+	e := newErrs()
+	q := Question{Key: strings.TrimSpace(in.Key), Kind: strings.TrimSpace(in.Kind)}
+	if !questionKeyRe.MatchString(q.Key) {
+		e.add("key", "Use 1 to 40 lowercase letters, digits, _ or -, starting with a letter or digit (e.g. grad_year).")
+	}
+	if !contains(QuestionKinds, q.Kind) {
+		e.add("kind", "Choose text, choice, multi or yesno.")
+	}
+	return applyQuestionInput(q, in, e)
+}
+
+// EditQuestion validates the editable parts of a question (label, options, required,
+// translations) and applies them to q. An edit may add options and reword them, but the answers
+// already given keep the wording they were given in.
+func EditQuestion(q Question, in QuestionInput) (Question, error) {
+	return applyQuestionInput(q, in, newErrs())
+}
+
+func applyQuestionInput(q Question, in QuestionInput, e errs) (Question, error) {
+	q.Label = cleanText(e, "label", "Label", in.Label, MaxQuestionLabel, true, false)
+	q.Required = in.Required
+	q.Options = nil
+	if q.Choices() {
+		opts := ParseInterests(in.Options)
+		switch {
+		case len(opts) == 0:
+			e.add("options", "A choice needs options: write them separated by commas or one per line.")
+		case len(opts) > MaxOptions:
+			e.add("options", fmt.Sprintf("At most %d options.", MaxOptions))
+		}
+		for _, o := range opts {
+			cleanText(e, "options", "Each option", o, MaxQuestionOption, false, false)
+		}
+		q.Options = opts
+	} else if strings.TrimSpace(in.Options) != "" && contains(QuestionKinds, q.Kind) {
+		e.add("options", "Only choice and multi questions have options.")
+	}
+	q.Translations = QuestionTranslations{}
+	langs := make([]string, 0, len(in.Translations))
+	for lang := range in.Translations {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		tr := in.Translations[lang]
+		if !IsLanguage(lang) {
+			continue
+		}
+		field := "tr." + lang
+		t := QuestionTranslation{Label: cleanText(e, field, "The translated label", tr.Label, MaxQuestionLabel, false, false)}
+		if q.Choices() {
+			lines := strings.Split(strings.ReplaceAll(tr.Options, "\r\n", "\n"), "\n")
+			for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+				lines = lines[:len(lines)-1]
+			}
+			if len(lines) > len(q.Options) {
+				e.add(field, "Write one translated option per line, in the order of the options (no more lines than options).")
+			}
+			for _, l := range lines {
+				t.Options = append(t.Options, cleanText(e, field, "Each translated option", l, MaxQuestionOption, false, false))
+			}
+		}
+		if t.Label != "" || len(t.Options) > 0 {
+			q.Translations[lang] = t
+		}
+	}
+	return q, e.err()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Questions returns an event's custom questions in form order.
+func (s *Store) Questions(ctx context.Context, eventID int64) ([]Question, error) {
+	var qs []Question
+	if err := s.ctx(ctx).Where("event_id = ?", eventID).Order("position, id").Find(&qs).Error; err != nil {
+		return nil, fmt.Errorf("models: questions: %w", err)
+	}
+	return qs, nil
+}
+
+// QuestionByID returns one question of an event, or ErrNotFound.
+func (s *Store) QuestionByID(ctx context.Context, eventID, id int64) (Question, error) {
+	var q Question
+	err := s.ctx(ctx).Where("event_id = ? AND id = ?", eventID, id).Take(&q).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return q, ErrNotFound
+	}
+	if err != nil {
+		return q, fmt.Errorf("models: question: %w", err)
+	}
+	return q, nil
+}
+
+// AddQuestion puts a new question at the end of an event's form.
+func (s *Store) AddQuestion(ctx context.Context, actorID int64, ev Event, q Question) (Question, error) {
+	q.EventID = ev.ID
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		// one writer at a time per event, so positions and the count stay right
+		if err := tx.Exec("SELECT 1 FROM events WHERE id = ? FOR UPDATE", ev.ID).Error; err != nil {
+			return fmt.Errorf("models: lock event: %w", err)
+		}
+		var n struct{ Count, Last int }
+		if err := tx.Raw(`SELECT count(*) AS count, coalesce(max(position), 0) AS last FROM questions WHERE event_id = ?`,
+			ev.ID).Scan(&n).Error; err != nil {
+			return fmt.Errorf("models: count questions: %w", err)
+		}
+		if n.Count >= MaxQuestions {
+			return &ValidationError{Fields: map[string]string{"key": fmt.Sprintf("An event has at most %d questions.", MaxQuestions)}}
+		}
+		q.Position = n.Last + 1
+		err := tx.Omit("ID", "CreatedAt").Create(&q).Error
+		if isDuplicate(err) {
+			return &ValidationError{Fields: map[string]string{"key": "This event already has a question with this key."}}
+		}
+		if err != nil {
+			return fmt.Errorf("models: add question: %w", err)
+		}
+		return audit(tx, actorID, "question.add", ev.ID, q.Key, nil)
+	})
+	return q, err
+}
+
+// UpdateQuestion saves a question's label, options, required flag and translations.
+func (s *Store) UpdateQuestion(ctx context.Context, actorID int64, q Question) error {
+	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&q).Select("Label", "Options", "Translations", "Required").Updates(&q).Error
+		if err != nil {
+			return fmt.Errorf("models: update question: %w", err)
+		}
+		return audit(tx, actorID, "question.update", q.EventID, q.Key, nil)
+	})
+}
+
+// MoveQuestion moves a question one place up (delta -1) or down (+1) on the form.
+func (s *Store) MoveQuestion(ctx context.Context, actorID int64, q Question, delta int) error {
+	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		var qs []Question
+		if err := tx.Where("event_id = ?", q.EventID).Order("position, id").Find(&qs).Error; err != nil {
+			return fmt.Errorf("models: questions: %w", err)
+		}
+		i := -1
+		for k := range qs {
+			if qs[k].ID == q.ID {
+				i = k
+			}
+		}
+		j := i + delta
+		if i < 0 || j < 0 || j >= len(qs) {
+			return nil
+		}
+		qs[i], qs[j] = qs[j], qs[i]
+		for k, x := range qs {
+			if err := tx.Model(&Question{}).Where("id = ?", x.ID).Update("position", k+1).Error; err != nil {
+				return fmt.Errorf("models: move question: %w", err)
+			}
+		}
+		return audit(tx, actorID, "question.move", q.EventID, q.Key, map[string]any{"delta": delta})
+	})
+}
+
+// CountAnswers is how many leads of the event answered a question.
+func (s *Store) CountAnswers(ctx context.Context, q Question) (int64, error) {
+	var n int64
+	err := s.ctx(ctx).Raw(`SELECT count(*) FROM leads WHERE event_id = ? AND jsonb_exists(answers, ?)`, q.EventID, q.Key).
+		Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("models: count answers: %w", err)
+	}
+	return n, nil
+}
+
+// DeleteQuestion removes a question from its event's form, and its answers from every lead (and
+// from what visits typed): nothing is kept that nobody can see any more.
+func (s *Store) DeleteQuestion(ctx context.Context, actorID int64, q Question) error {
+	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`DELETE FROM questions WHERE id = ?`, q.ID).Error; err != nil {
+			return fmt.Errorf("models: delete question: %w", err)
+		}
+		if err := tx.Exec(`UPDATE leads SET answers = answers - ?::text WHERE event_id = ? AND jsonb_exists(answers, ?)`,
+			q.Key, q.EventID, q.Key).Error; err != nil {
+			return fmt.Errorf("models: delete answers: %w", err)
+		}
+		if err := tx.Exec(`UPDATE visits SET typed = jsonb_set(typed, '{answers}', (typed -> 'answers') - ?::text)
+			WHERE event_id = ? AND jsonb_exists(typed -> 'answers', ?)`, q.Key, q.EventID, q.Key).Error; err != nil {
+			return fmt.Errorf("models: delete typed answers: %w", err)
+		}
+		return audit(tx, actorID, "question.delete", q.EventID, q.Key, nil)
+	})
+}
+
+// CheckAnswers validates the answers a form sent (raw: question key → the values of form field
+// q.<key>, repeated for multi) to an event's questions and returns them cleaned; a required
+// question left unanswered is an error. Errors are keyed by the form field (q.<key>), with
+// Problems for the candidate's language.
+func CheckAnswers(qs []Question, raw Answers) (Answers, error) {
+	e := newErrs()
+	out := checkAnswers(e, qs, raw)
+	return out, e.err()
+}
+
+func checkAnswers(e errs, qs []Question, raw Answers) Answers {
+	out := Answers{}
+	for _, q := range qs {
+		f := q.Field()
+		var vals []string
+		switch q.Kind {
+		case QuestionText:
+			v := ""
+			if len(raw[q.Key]) > 0 {
+				v = raw[q.Key][0]
+			}
+			v = leadText(e, f, q.Label, v, MaxAnswerLen, false, false)
+			if v != "" && !e.has(f) {
+				vals = []string{v}
+			}
+		case QuestionYesNo:
+			v := ""
+			if len(raw[q.Key]) > 0 {
+				v = strings.TrimSpace(raw[q.Key][0])
+			}
+			switch v {
+			case "":
+			case AnswerYes, AnswerNo:
+				vals = []string{v}
+			default:
+				e.problem(f, "Choose yes or no.", Problem{ID: "err.yesno"})
+			}
+		default: // choice, multi
+			seen := map[string]bool{}
+			for _, v := range raw[q.Key] {
+				v = strings.TrimSpace(v)
+				if v == "" || seen[v] {
+					continue
+				}
+				if !utf8.ValidString(v) || !q.Options.Contains(v) {
+					e.problem(f, "Choose from the options listed here.", Problem{ID: "err.choice"})
+					continue
+				}
+				seen[v] = true
+				vals = append(vals, v)
+			}
+			if q.Kind == QuestionChoice && len(vals) > 1 {
+				e.problem(f, "Choose one of the options.", Problem{ID: "err.only_one"})
+			}
+			// keep the options' order, whatever order the browser sent them in
+			sort.SliceStable(vals, func(i, j int) bool { return indexOf(q.Options, vals[i]) < indexOf(q.Options, vals[j]) })
+		}
+		if len(vals) > 0 {
+			out[q.Key] = vals
+		} else if q.Required {
+			e.problem(f, q.Label+" is required.", Problem{ID: "err.answer_required"})
+		}
+	}
+	return out
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
