@@ -147,3 +147,44 @@ func TestPurgeDryRun(t *testing.T) {
 		t.Error("purge accepted an unknown flag")
 	}
 }
+
+// `question add` puts a question on the check-in form as DESIGN.md's contract says; bad
+// arguments are one line naming the flag, with exit status 2.
+func TestQuestionAdd(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	ev := modelstest.Event(t, db, "qconf", "Backend")
+	out, _, err := cli(t, db.URL, "", "question", "add", "--event", "qconf", "--key", "grad_year", "--label", "Graduation year",
+		"--type", "text")
+	if err != nil || !strings.Contains(out, "q.grad_year") {
+		t.Fatalf("question add: %q, %v", out, err)
+	}
+	_, _, err = cli(t, db.URL, "", "question", "add", "--event", "qconf", "--key", "work_auth", "--label", "Where may you work?",
+		"--type", "multi", "--options", "EU, US,UK", "--required")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := db.Store.Questions(context.Background(), ev.ID)
+	if err != nil || len(qs) != 2 || qs[1].Kind != "multi" || strings.Join(qs[1].Options, "|") != "EU|US|UK" || !qs[1].Required ||
+		qs[0].Position >= qs[1].Position {
+		t.Fatalf("questions %+v, %v", qs, err)
+	}
+	for _, bad := range [][]string{
+		{"question", "add", "--event", "qconf", "--key", "grad_year", "--label", "Again", "--type", "text"},
+		{"question", "add", "--event", "qconf", "--key", "Bad Key", "--label", "L", "--type", "text"},
+		{"question", "add", "--event", "qconf", "--key", "k", "--label", "L", "--type", "choice"},
+		{"question", "add", "--event", "qconf", "--key", "k", "--label", "L", "--type", "essay"},
+		{"question", "add", "--event", "nope", "--key", "k", "--label", "L", "--type", "text"},
+		{"question", "add", "--key", "k", "--label", "L", "--type", "text"},
+		{"question", "remove"},
+	} {
+		_, _, err := cli(t, db.URL, "", bad...)
+		var ue usageError
+		if !errors.As(err, &ue) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: %v, want a one-line usage error", bad, err)
+		}
+	}
+	if out, _, err := cli(t, db.URL, "", "question", "add", "--help"); err != nil || !strings.Contains(out, "--options") {
+		t.Errorf("question add --help: %q, %v", out, err)
+	}
+}

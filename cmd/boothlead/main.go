@@ -4,6 +4,7 @@
 //	boothlead migrate     apply pending migrations and exit
 //	boothlead user add    --email E --name N --role admin|recruiter|staff  (password on stdin)
 //	boothlead event add   --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B"]
+//	boothlead question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
 //	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.user(ctx, args)
 	case "event":
 		return e.event(ctx, args)
+	case "question":
+		return e.question(ctx, args)
 	case "export":
 		return e.export(ctx, args)
 	case "purge":
@@ -77,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (try: serve, migrate, user add, event add, export, purge, demo)", cmd)
+	return usagef("unknown command %q (try: serve, migrate, user add, event add, question add, export, purge, demo)", cmd)
 }
 
 const usage = `boothlead — lead tracker for hiring booths
@@ -90,6 +93,8 @@ Commands:
   event add --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B,C"]
             [--company C] [--venue V] [--time-zone TZ]
                         create a live event; the last line printed is its check-in URL
+  question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
+                        add a question to the event's check-in form (field q.<key>)
   export --event SLUG [--preset generic|greenhouse|lever] [--bom]
                         write the event's leads as CSV to stdout
   purge [--dry-run]     delete leads past their event's retention period
