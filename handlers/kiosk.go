@@ -136,7 +136,7 @@ func (s *Server) kioskDone(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	token := s.sessions.GetString(ctx, kioskThanksKey)
-	left := kioskShowTime - time.Since(time.UnixMilli(s.sessions.GetInt64(ctx, kioskShownKey)))
+	left := time.Duration(s.kioskShow.Load()) - time.Since(time.UnixMilli(s.sessions.GetInt64(ctx, kioskShownKey)))
 	if token == "" || left <= 0 {
 		s.sessions.Remove(ctx, kioskThanksKey)
 		s.sessions.Remove(ctx, kioskShownKey)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -61,6 +62,7 @@ type Server struct {
 	mail       MailSetup
 	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
 	i18n       *i18n.Bundle
+	kioskShow  atomic.Int64 // how long a kiosk shows a confirmation, ns (kioskShowTime; tests shorten it)
 }
 
 type limiters struct {
@@ -89,6 +91,7 @@ func newServer(d Deps) *Server {
 		mail:       d.Mail,
 		i18n:       d.I18n,
 	}
+	s.kioskShow.Store(int64(kioskShowTime))
 	if s.i18n == nil {
 		b, err := i18n.New()
 		if err != nil {
