@@ -436,3 +436,31 @@ func newest(msgs []mailtest.Message, seen ...mailtest.Message) mailtest.Message 
 	}
 	return mailtest.Message{}
 }
+
+// Staff pick a walk-in's language: the consent wording shown and recorded is in it, and so is
+// the mail that sends them their private link.
+func TestWalkInInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "walkin-lang", "Backend")
+	staff := a.signedIn("sam@example.com", models.RoleStaff)
+	p := staff.get(paths.QuickAdd(ev.Slug) + "?lang=pt")
+	wantStatus(t, p, http.StatusOK)
+	if !strings.Contains(p.testid("walk-in-form").Text(), "Aceito que a Acme Robotics") {
+		t.Fatal("the walk-in form does not show the Portuguese consent text")
+	}
+	f := formOf(p, "walk-in-form")
+	f.Set("name", "Inês")
+	f.Set("email", "ines@example.com")
+	f.Set("consent", "yes")
+	wantStatus(t, staff.submit(paths.QuickAdd(ev.Slug), f), http.StatusSeeOther)
+	lead := a.leadOfEmail(ev, "ines@example.com")
+	cs, err := a.store.Consents(context.Background(), lead.ID)
+	if err != nil || len(cs) != 1 || cs[0].TextLanguage != "pt" || cs[0].CapturedBy != models.CapturedByStaff || lead.Language != "pt" {
+		t.Fatalf("walk-in %+v, consents %+v, %v", lead, cs, err)
+	}
+	if m := a.mailTo("ines@example.com", 1)[0]; !strings.HasPrefix(m.Subject, "Os seus dados no stand da Acme Robotics") {
+		t.Errorf("the staff-consent mail is not Portuguese: %q", m.Subject)
+	}
+	a.noMissingMessages(t)
+}
