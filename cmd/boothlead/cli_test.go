@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 )
 
@@ -186,5 +187,39 @@ func TestQuestionAdd(t *testing.T) {
 	}
 	if out, _, err := cli(t, db.URL, "", "question", "add", "--help"); err != nil || !strings.Contains(out, "--options") {
 		t.Errorf("question add --help: %q, %v", out, err)
+	}
+}
+
+// `export` filters by answers and writes a column per question in the generic preset.
+func TestExportAnswers(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	ctx := context.Background()
+	ev := modelstest.Event(t, db, "answers")
+	if _, _, err := cli(t, db.URL, "", "question", "add", "--event", "answers", "--key", "level", "--label", "Level",
+		"--type", "choice", "--options", "Junior,Senior"); err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := db.Store.Questions(ctx, ev.ID)
+	for name, level := range map[string]string{"Ada": "Senior", "Bo": "Junior"} {
+		in, err := models.CheckLeadWith(ev, qs, models.LeadInput{Name: name, Email: name + "@example.com", Consent: true,
+			Answers: models.Answers{"level": {level}}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Store.CheckIn(ctx, ev, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := cli(t, db.URL, "", "export", "--event", "answers", "--answer", "level=Senior")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\r\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], ",Level") || !strings.Contains(lines[1], "Ada") || !strings.HasSuffix(lines[1], ",Senior") {
+		t.Errorf("export --answer level=Senior:\n%s", out)
+	}
+	if _, _, err := cli(t, db.URL, "", "export", "--event", "answers", "--answer", "nokey"); err == nil {
+		t.Error("a malformed --answer was accepted")
 	}
 }
