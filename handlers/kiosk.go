@@ -94,6 +94,8 @@ func (s *Server) kiosk(c echo.Context) error {
 		s.sessions.Put(ctx, kioskIDKey, models.NewToken(12))
 		c.Set(userKey, nil)
 		c.Set(kioskKey, ev.ID)
+		// what the browser kept of the staff pages goes (kiosk.js also removes the service worker)
+		c.Response().Header().Set("Clear-Site-Data", `"cache"`)
 	}
 	ev, err := s.kioskOf(c)
 	if err != nil {

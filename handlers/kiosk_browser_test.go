@@ -28,8 +28,27 @@ func TestJourneyKiosk(t *testing.T) {
 	ctx := newBrowser(t, tabletW, tabletH, true)
 	u := a.ts.URL
 
-	run(t, ctx, "staff sign in and open kiosk mode", signInSteps(u, "sam@example.com"),
-		chromedp.Navigate(u+paths.Kiosk(ev.Slug)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)))
+	checkInDirect(t, a, ev, "Earlier Candidate", "earlier@example.com")
+	run(t, ctx, "staff sign in and open the board", signInSteps(u, "sam@example.com"),
+		chromedp.Navigate(u+paths.Event(ev.Slug)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="lead-row"]`)))
+	// the staff service worker saves the board (with a candidate's name) on this tablet
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(r => !!r.active)`,
+		chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("the staff service worker did not start: %v", err)
+	}
+	run(t, ctx, "reload the board under the service worker", chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="lead-row"]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(async () => { for (const k of await caches.keys()) {
+		if ((await (await caches.open(k)).keys()).some(r => r.url.includes("/events/"))) return true; } return false; })()`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the board was not saved on the tablet, so the check below proves nothing: %v", err)
+	}
+	run(t, ctx, "open kiosk mode", chromedp.Navigate(u+paths.Kiosk(ev.Slug)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(async () => (await caches.keys()).length === 0 &&
+		(await navigator.serviceWorker.getRegistrations()).length === 0)()`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the staff service worker or its saved pages are still on the kiosk: %v", err)
+	}
 	screenshot(t, ctx, "tablet-kiosk-01-form")
 
 	fill := func(name, email string) {
@@ -120,8 +139,8 @@ func TestJourneyKiosk(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-email"), "sam@example.com"),
 		chromedp.SendKeys(chromedp.ID("f-password"), modelstest.Password+"\n"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
-	if n, err := a.store.CountLeads(t.Context(), ev.ID); err != nil || n != 2 {
-		t.Errorf("%d leads after two kiosk check-ins, %v", n, err)
+	if n, err := a.store.CountLeads(t.Context(), ev.ID); err != nil || n != 3 {
+		t.Errorf("%d leads after one check-in and two at the kiosk, %v", n, err)
 	}
 }
 

@@ -6,7 +6,8 @@
 //    the same without JavaScript);
 //  - a form left half-filled is cleared after two idle minutes;
 //  - leaving a page clears its form, and a page brought back from the back-forward cache is
-//    replaced by the empty form, so the back button shows nothing of anyone.
+//    replaced by the empty form, so the back button shows nothing of anyone;
+//  - the staff member's service worker and its saved pages are removed from the tablet.
 (function () {
   "use strict";
   var homeMeta = document.querySelector('meta[name="kiosk-home"]');
@@ -23,6 +24,15 @@
         el.value = "";
       });
     });
+  }
+
+  // The tablet was a staff member's a moment ago: their service worker and its saved copies of
+  // staff pages (the board holds candidates' names) must not serve anything here, online or off.
+  if ("caches" in window) {
+    window.caches.keys().then(function (keys) { keys.forEach(function (k) { window.caches.delete(k); }); });
+  }
+  if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+    navigator.serviceWorker.getRegistrations().then(function (rs) { rs.forEach(function (r) { r.unregister(); }); });
   }
 
   window.addEventListener("pagehide", clearForms);
