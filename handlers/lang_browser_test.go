@@ -54,5 +54,24 @@ func TestCheckInPageInEveryLanguage(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`html[lang="de"] [data-testid="checkin-form"]`)))
 		}
 	}
+	// the confirmation and the private page in Arabic
+	run(t, ctx, "check in in Arabic", chromedp.Navigate(a.ts.URL+paths.CheckIn(ev.CheckinKey)+"?lang=ar"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)),
+		chromedp.SendKeys(chromedp.ID("f-name"), "سارة الأحمد"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "sara@example.com"),
+		chromedp.Tap(chromedp.CSS(`#f-interests-0 + span`)),
+		chromedp.Tap(chromedp.CSS(`#f-q\.auth-0 + span`)),
+		chromedp.Tap(chromedp.ID("f-consent")),
+		chromedp.Tap(chromedp.ID("f-talent_pool")),
+		chromedp.Sleep(2100*1e6),
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[dir="rtl"] [data-testid="personal-qr"]`)))
+	noSideScroll(t, ctx, "Arabic confirmation", phoneW)
+	screenshot(t, ctx, "phone-lang-ar-thanks")
+	lead := a.leadOfEmail(ev, "sara@example.com")
+	run(t, ctx, "open the private page", chromedp.Navigate(a.ts.URL+a.selfLink(lead.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`html[dir="rtl"] [data-testid="self-service"]`)))
+	noSideScroll(t, ctx, "Arabic private page", phoneW)
+	screenshot(t, ctx, "phone-lang-ar-private")
 	a.noMissingMessages(t)
 }
