@@ -98,7 +98,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 		if cs.StaffName != "" {
 			by += " (" + cs.StaffName + ")"
 		}
-		cvm := pages.ConsentVM{Purpose: purposeLabel(cs.Purpose), Version: strconv.Itoa(cs.TextVersion),
+		cvm := pages.ConsentVM{Purpose: purposeLabel(cs.Purpose), Version: strconv.Itoa(cs.TextVersion) + " " + cs.TextLanguage,
 			Hash: cs.TextSHA256[:12], CapturedBy: by, When: when(ev, cs.At)}
 		if cs.WithdrawnAt != nil {
 			cvm.Withdrawn = when(ev, *cs.WithdrawnAt)
