@@ -161,3 +161,21 @@ func TestKioskInArabic(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`html[dir="rtl"] [data-testid="personal-qr"]`)))
 	viewportShot(t, ctx, "tablet-kiosk-ar-done")
 }
+
+// TestQuestionsPageAtTabletSize is the admin's questions page (and the edit page) at tablet size,
+// for a person to look at.
+func TestQuestionsPageAtTabletSize(t *testing.T) {
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "qpage", "Backend")
+	q := addQuestion(t, a, ev, models.QuestionInput{Key: "grad_year", Label: "Graduation year", Kind: "text", Required: true})
+	addQuestion(t, a, ev, models.QuestionInput{Key: "where", Label: "Where would you work?", Kind: "multi", Options: "Remote, Berlin, Lisbon"})
+	modelstest.Staff(t, a.db, "ada@example.com", models.RoleAdmin)
+	ctx := newBrowser(t, tabletW, tabletH, false)
+	run(t, ctx, "open the questions", signInSteps(a.ts.URL, "ada@example.com"),
+		chromedp.Navigate(a.ts.URL+paths.Questions(ev.Slug)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="question-form"]`)))
+	noSideScroll(t, ctx, "questions page", tabletW)
+	screenshot(t, ctx, "tablet-questions")
+	run(t, ctx, "edit one", chromedp.Navigate(a.ts.URL+paths.Question(ev.Slug, q.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="question-edit-form"]`)))
+	screenshot(t, ctx, "tablet-question-edit")
+}
