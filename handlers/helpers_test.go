@@ -16,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/mail/mailtest"
 	"github.com/boothlead/boothlead/models"
@@ -60,7 +61,11 @@ func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 	hub := models.NewHub(db.URL, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	go hub.Run(ctx)
-	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics"}
+	lang, err := i18n.New() // one bundle for the router and the mail worker, as serve has
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics", I18n: lang}
 	for _, o := range opts {
 		o(&d)
 	}
@@ -81,7 +86,7 @@ func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := outbox.New(outbox.Config{Store: db.Store, Sender: sender, From: sender.From(), BaseURL: ts.URL, Log: log,
+		w := outbox.New(outbox.Config{Store: db.Store, Sender: sender, From: sender.From(), BaseURL: ts.URL, Log: log, I18n: lang,
 			Poll: 100 * time.Millisecond, Backoff: func(int) time.Duration { return 100 * time.Millisecond }})
 		done := make(chan struct{})
 		go func() { w.Run(ctx); close(done) }()

@@ -233,3 +233,25 @@ func TestHTMLEscapesValues(t *testing.T) {
 		t.Errorf("not escaped: %q", got)
 	}
 }
+
+// BenchmarkNew is the cost of loading the nine catalogues (once, at start).
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkT is one message said in Arabic, with a value filled in.
+func BenchmarkT(b *testing.B) {
+	bun, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := bun.For("ar")
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = l.T("self.delete_on", "Company", "Acme", "Date", "x")
+	}
+}
