@@ -59,12 +59,13 @@ func (s *Server) openEvent(c echo.Context) (ev models.Event, ok bool, err error)
 	if err != nil || ev.ID == 0 {
 		return ev, false, err
 	}
-	return ev, s.isOpen(c, ev, paths.CheckIn(ev.CheckinKey), &err), err
+	return ev, s.isOpen(c, ev, paths.CheckIn(ev.CheckinKey), false, &err), err
 }
 
 // isOpen reports whether ev takes check-ins; if not, it answers for it (into *err): a draft has
-// not opened yet (403), a closed event is closed (410).
-func (s *Server) isOpen(c echo.Context, ev models.Event, page string, err *error) bool {
+// not opened yet (403), a closed event is closed (410). On a kiosk the answer keeps the staff's
+// way out.
+func (s *Server) isOpen(c echo.Context, ev models.Event, page string, kiosk bool, err *error) bool {
 	if ev.Status == models.StatusLive {
 		return true
 	}
@@ -74,7 +75,11 @@ func (s *Server) isOpen(c echo.Context, ev models.Event, page string, err *error
 	if vm.NotYet {
 		status, title = http.StatusForbidden, l.T("closed.not_yet_title")
 	}
-	*err = render(c, status, pages.CheckInUnavailablePage(s.candidateChrome(c, title, l, page), vm))
+	ch := s.candidateChrome(c, title, l, page)
+	if kiosk {
+		ch.Kiosk = s.kioskChrome(ev, 0)
+	}
+	*err = render(c, status, pages.CheckInUnavailablePage(ch, vm))
 	return false
 }
 

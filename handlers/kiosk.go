@@ -81,6 +81,10 @@ func (s *Server) kiosk(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		if ev.Status != models.StatusLive {
+			return echo.NewHTTPError(http.StatusConflict,
+				"Check-in is not open for this event, so a kiosk would take none: an admin sets the event to live first.")
+		}
 		if err := s.store.StartKiosk(ctx, u.ID, s.sessions.GetInt64(ctx, "device_id"), ev.ID); err != nil {
 			return err
 		}
@@ -104,7 +108,7 @@ func (s *Server) kiosk(c echo.Context) error {
 	// moving on: the previous confirmation cannot be opened again
 	s.sessions.Remove(ctx, kioskThanksKey)
 	s.sessions.Remove(ctx, kioskShownKey)
-	if !s.isOpen(c, ev, paths.Kiosk(ev.Slug), &err) {
+	if !s.isOpen(c, ev, paths.Kiosk(ev.Slug), true, &err) {
 		return err
 	}
 	return s.showCheckIn(c, ev, s.kioskSite(c, ev), http.StatusOK, checkInState{})
@@ -116,7 +120,7 @@ func (s *Server) kioskCheckIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !s.isOpen(c, ev, paths.Kiosk(ev.Slug), &err) {
+	if !s.isOpen(c, ev, paths.Kiosk(ev.Slug), true, &err) {
 		return err
 	}
 	res, done, err := s.receiveCheckIn(c, ev, s.kioskSite(c, ev))

@@ -222,3 +222,31 @@ func TestKioskRateLimit(t *testing.T) {
 	// the phone check-in from the same address is not held up by the kiosk's limit
 	wantStatus(t, a.client().checkIn(ev, minimalForm()), http.StatusSeeOther)
 }
+
+// A kiosk for an event that takes no check-ins is not started; a kiosk whose event closes says
+// so and keeps the staff's way out.
+func TestKioskOfAClosedEvent(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ctx := t.Context()
+	draft := modelstest.Event(t, a.db, "kiosk-draft")
+	draft.Status = models.StatusDraft
+	if _, err := a.store.UpdateEvent(ctx, 0, draft, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	staff := a.signedIn("sam@example.com", models.RoleStaff)
+	wantStatus(t, staff.get(paths.Kiosk(draft.Slug)), http.StatusConflict)
+	wantStatus(t, staff.get(paths.Event(draft.Slug)), http.StatusOK) // still signed in
+
+	ev := modelstest.Event(t, a.db, "kiosk-closing")
+	k, _ := startKiosk(t, a, ev)
+	ev.Status = models.StatusClosed
+	if _, err := a.store.UpdateEvent(ctx, 0, ev, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	p := k.get(paths.Kiosk(ev.Slug))
+	wantStatus(t, p, http.StatusGone)
+	if p.testid("checkin-closed").Length() != 1 || p.testid("kiosk-exit").Length() != 1 {
+		t.Error("the closed kiosk does not say so or has no way out")
+	}
+}
