@@ -136,6 +136,28 @@ func (a Answers) Equal(b Answers, key string) bool {
 // Text is an answer as one line: values joined with "; " (yes and no as such).
 func (a Answers) Text(key string) string { return strings.Join(a[key], "; ") }
 
+// Typed is the answers as JSON for the API and webhooks, by question key, in the shape of each
+// question's kind: text and choice a string, multi a list of strings, yes/no a boolean. Keys of
+// questions that no longer exist are left out; unanswered questions are absent.
+func (a Answers) Typed(qs []Question) map[string]any {
+	out := map[string]any{}
+	for _, q := range qs {
+		vals := a[q.Key]
+		if len(vals) == 0 {
+			continue
+		}
+		switch q.Kind {
+		case QuestionMulti:
+			out[q.Key] = append([]string(nil), vals...)
+		case QuestionYesNo:
+			out[q.Key] = vals[0] == AnswerYes
+		default:
+			out[q.Key] = vals[0]
+		}
+	}
+	return out
+}
+
 // QuestionInput is what the question form or `boothlead question add` gives. Options are
 // separated by commas or new lines.
 type QuestionInput struct {

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"slices"
 	"testing"
@@ -91,5 +92,15 @@ func TestLeadFilterAnswers(t *testing.T) {
 	}
 	if d := f.AuditDetails(); d["answer_search"] != true || d["a.level"] != "Senior" || d["t.grad_year"] != nil {
 		t.Errorf("audit details %v", d)
+	}
+}
+
+func TestAnswersTyped(t *testing.T) {
+	qs := []models.Question{{Key: "grad", Kind: "text"}, {Key: "level", Kind: "choice"}, {Key: "where", Kind: "multi"},
+		{Key: "visa", Kind: "yesno"}, {Key: "none", Kind: "text"}}
+	got := models.Answers{"grad": {"2027"}, "level": {"Senior"}, "where": {"X", "Z"}, "visa": {"no"}, "gone": {"?"}}.Typed(qs)
+	b, _ := json.Marshal(got)
+	if string(b) != `{"grad":"2027","level":"Senior","visa":false,"where":["X","Z"]}` {
+		t.Errorf("typed answers %s", b)
 	}
 }
