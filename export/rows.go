@@ -122,6 +122,18 @@ func (w *Writer) lever(l *Lead) {
 	w.cell()
 }
 
+// extra adds the cells of the extra columns (the event's questions): one per Options.Columns,
+// empty where the lead has no value. Every preset's row ends with them.
+func (w *Writer) extra(l *Lead) {
+	for i := range w.columns {
+		v := ""
+		if i < len(l.Extra) {
+			v = l.Extra[i]
+		}
+		w.text(v)
+	}
+}
+
 // time adds a cell with t in TimeLayout, or an empty cell for the zero time.
 func (w *Writer) time(t time.Time) {
 	w.raw = appendTime(w.raw[:0], t, w.loc)

@@ -25,11 +25,12 @@ const bom = "\xEF\xBB\xBF"
 // batch (the buffer also drains to the underlying writer whenever it fills). A Writer is
 // not safe for concurrent use. After an error every later call returns the same error.
 type Writer struct {
-	bw     *bufio.Writer
-	csv    *csv.Writer
-	preset Preset
-	loc    *time.Location
-	bom    bool
+	bw      *bufio.Writer
+	csv     *csv.Writer
+	preset  Preset
+	loc     *time.Location
+	bom     bool
+	columns []string // extra columns after the preset's own
 
 	started bool // BOM and header written
 	rows    int
@@ -55,9 +56,9 @@ func NewWriter(w io.Writer, p Preset, o Options) *Writer {
 	if loc == nil {
 		loc = time.UTC
 	}
-	n := len(headers[p])
+	n := len(headers[p]) + len(o.Columns)
 	return &Writer{
-		bw: bw, csv: cw, preset: p, loc: loc, bom: o.BOM,
+		bw: bw, csv: cw, preset: p, loc: loc, bom: o.BOM, columns: append([]string(nil), o.Columns...),
 		cells: make([]cellRef, 0, n), record: make([]string, n),
 	}
 }
@@ -77,6 +78,7 @@ func (w *Writer) Write(l Lead) error {
 	case Lever:
 		w.lever(&l)
 	}
+	w.extra(&l)
 	w.encode()
 	if err := w.csv.Write(w.record); err != nil {
 		w.err = fmt.Errorf("export: write row %d: %w", w.rows+1, err)
@@ -139,6 +141,9 @@ func (w *Writer) start() error {
 	}
 	w.out, w.cells = w.out[:0], w.cells[:0]
 	for _, name := range h {
+		w.text(name)
+	}
+	for _, name := range w.columns {
 		w.text(name)
 	}
 	w.encode()

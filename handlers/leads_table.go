@@ -36,6 +36,9 @@ func (s *Server) leadsTable(c echo.Context) error {
 	if in.Staff, err = s.store.StaffOptions(ctx); err != nil {
 		return err
 	}
+	if in.Questions, err = s.store.Questions(ctx, ev.ID); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	if in.Errors != nil {
 		status = http.StatusUnprocessableEntity

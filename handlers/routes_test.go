@@ -44,6 +44,9 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.FollowUps("s", url.Values{"rating": {"hot"}}): "GET", paths.FollowUpSave("s"): "POST",
 		paths.FollowUpTest("s", 3): "POST", paths.FollowUpSend("s", 3): "POST", paths.Unsubscribe("1.abc"): "POST",
 		paths.APIOpenAPI(): "GET",
+		paths.Kiosk("s"):   "POST", paths.KioskDone("s"): "GET", paths.KioskExit("s"): "POST",
+		paths.Questions("s"): "POST", paths.Question("s", 3): "POST", paths.QuestionMove("s", 3): "POST",
+		paths.QuestionDelete("s", 3): "POST",
 	}
 	for p, method := range cases {
 		u, _ := url.Parse(p)

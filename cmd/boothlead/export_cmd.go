@@ -24,6 +24,19 @@ func (e env) export(ctx context.Context, args []string) error {
 	for _, name := range []string{"rating", "interest", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
 		filters[name] = fs.String(name, "", "filter, as on the leads page")
 	}
+	answers := url.Values{} // the event's questions, as on the leads page: a.<key> (is) and t.<key> (contains)
+	answer := func(prefix string) func(string) error {
+		return func(v string) error {
+			key, val, ok := strings.Cut(v, "=")
+			if !ok || key == "" {
+				return errors.New("give KEY=VALUE")
+			}
+			answers.Add(prefix+key, val)
+			return nil
+		}
+	}
+	fs.Func("answer", "KEY=VALUE: leads whose answer to question KEY is VALUE (repeatable)", answer("a."))
+	fs.Func("answer-contains", "KEY=TEXT: leads whose answer to question KEY holds TEXT (repeatable)", answer("t."))
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +47,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("export: --preset: %q is not a preset (generic, greenhouse or lever)", *preset)
 	}
-	q := url.Values{}
+	q := answers
 	for name, v := range filters {
 		if *v == "" {
 			continue
@@ -59,6 +72,11 @@ func (e env) export(ctx context.Context, args []string) error {
 			flags := map[string]string{}
 			for k := range ve.Fields {
 				flags[k] = "--" + k
+				if key, ok := strings.CutPrefix(k, "a."); ok {
+					flags[k] = "--answer " + key
+				} else if key, ok := strings.CutPrefix(k, "t."); ok {
+					flags[k] = "--answer-contains " + key
+				}
 			}
 			return validationLine("export", ve, flags)
 		}

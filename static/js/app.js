@@ -1061,7 +1061,9 @@
 
   // This browser's session was ended (signed out elsewhere, device ended, account deactivated):
   // reload, which leads to the sign-in page and takes the names off the screen.
-  function onRevoked() { location.reload(); }
+  // If this page is already being left (a staff member just opened kiosk mode, which ends this
+  // session), the timer dies with it and the new page is not interrupted.
+  function onRevoked() { setTimeout(() => location.reload(), 400); }
 
   // The board missed more than the server replays: load the rows afresh.
   function onReload() {

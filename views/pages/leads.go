@@ -30,6 +30,14 @@ type LeadsVM struct {
 	Exports         []ExportLink
 	ExcelHref       string // the generic preset with a BOM, for Excel
 	Outreach        OutreachVM
+	Questions       []QuestionFilterVM
+}
+
+// QuestionFilterVM is the filter of one of the event's own questions: a choice of its options
+// (a.<key>), or a text to look for in its answers (t.<key>).
+type QuestionFilterVM struct {
+	Param, Label, Value string
+	Options             []string // nil for a text question
 }
 
 // LeadRowVM is one lead of the table, formatted.
@@ -54,14 +62,15 @@ type ExportLink struct {
 
 // LeadsInput is what the leads page is built from.
 type LeadsInput struct {
-	Event   models.Event
-	Filter  models.LeadFilter
-	Errors  map[string]string
-	Page    models.LeadsPage
-	Paged   bool // the page was reached through a cursor (so there is a first page to go back to)
-	Counts  models.LeadCounts
-	Staff   []models.StaffOption
-	Presets []ExportPreset
+	Event     models.Event
+	Filter    models.LeadFilter
+	Errors    map[string]string
+	Page      models.LeadsPage
+	Paged     bool // the page was reached through a cursor (so there is a first page to go back to)
+	Counts    models.LeadCounts
+	Staff     []models.StaffOption
+	Presets   []ExportPreset
+	Questions []models.Question
 	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
 	Outreach OutreachVM
 }
@@ -74,6 +83,18 @@ func NewLeadsVM(in LeadsInput) LeadsVM {
 	vm.Interests = append(vm.Interests, ev.Interests...)
 	if f.Interest != "" && !ev.Interests.Contains(f.Interest) {
 		vm.Interests = append(vm.Interests, f.Interest)
+	}
+	for _, q := range in.Questions {
+		qf := QuestionFilterVM{Param: "a." + q.Key, Label: q.Label, Value: f.AnswerValue(q.Key)}
+		switch q.Kind {
+		case models.QuestionText:
+			qf.Param = "t." + q.Key
+		case models.QuestionYesNo:
+			qf.Options = []string{models.AnswerYes, models.AnswerNo}
+		default:
+			qf.Options = q.Options
+		}
+		vm.Questions = append(vm.Questions, qf)
 	}
 	if len(in.Errors) > 0 {
 		return vm
