@@ -478,7 +478,9 @@ func TestLeadPageQuotesTheLastNoteThatSaysSomething(t *testing.T) {
 	ev := modelstest.Event(t, a.db, "europython", "Backend")
 	lead := checkInDirect(t, a, ev, "Ada Lovelace", "ada@example.com")
 	sam := a.signedIn("sam@example.com", models.RoleStaff)
-	card := func() string { return strings.Join(strings.Fields(sam.get(paths.Lead(lead.ID)).testid("last-note").Text()), " ") }
+	card := func() string {
+		return strings.Join(strings.Fields(sam.get(paths.Lead(lead.ID)).testid("last-note").Text()), " ")
+	}
 	say := func(v url.Values, ago time.Duration) {
 		v.Set("client_id", uuid.NewString())
 		v.Set("captured_at", time.Now().Add(-ago).UTC().Format(time.RFC3339))
@@ -495,5 +497,48 @@ func TestLeadPageQuotesTheLastNoteThatSaysSomething(t *testing.T) {
 	say(url.Values{"follow_up": {"Send the platform job ad"}}, time.Minute)
 	if got := card(); !strings.Contains(got, "Follow-up: Send the platform job ad") {
 		t.Errorf("card %q, want the newest follow-up", got)
+	}
+}
+
+// A capture from the tablet's outbox (X-Outbox: 1) is answered 204 with X-Outbox-Saved naming
+// the page that shows it, only once it is stored; the login page a lapsed session is sent to
+// never carries the header, so app.js keeps the capture. The same client_id sent again is
+// stored once and confirmed again (the answer to the first was lost).
+func TestOutboxSendIsConfirmedOnlyWhenStored(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "europython", "Backend")
+	lead := checkInDirect(t, a, ev, "Ada Lovelace", "ada@example.com")
+	sam := a.signedIn("sam@example.com", models.RoleStaff)
+	form := url.Values{"_csrf": {sam.csrf()}, "client_id": {uuid.NewString()}, "notes": {"From the outbox"}, "rating": {"warm"}}
+	send := func(c *client) page {
+		req, _ := http.NewRequest(http.MethodPost, c.abs(paths.Conversations(lead.ID)), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Outbox", "1")
+		return c.do(req)
+	}
+	for range 2 {
+		p := send(sam)
+		wantStatus(t, p, http.StatusNoContent)
+		if got := p.header.Get("X-Outbox-Saved"); !strings.HasPrefix(got, paths.Lead(lead.ID)) {
+			t.Fatalf("X-Outbox-Saved = %q, want the lead page", got)
+		}
+	}
+	if cs, _ := a.store.Conversations(t.Context(), lead.ID); len(cs) != 1 {
+		t.Fatalf("%d conversations, want 1", len(cs))
+	}
+
+	// signed out (the session ended while the tablet was offline): no confirmation
+	a.db.Gorm.Exec(`DELETE FROM sessions`)
+	form.Set("client_id", uuid.NewString())
+	p := send(sam)
+	if p.header.Get("X-Outbox-Saved") != "" || p.status == http.StatusNoContent {
+		t.Fatalf("signed out: %d with X-Outbox-Saved %q", p.status, p.header.Get("X-Outbox-Saved"))
+	}
+	// a plain form post still gets the redirect
+	sam.login("sam@example.com")
+	form.Set("_csrf", sam.csrf())
+	if p := sam.post(paths.Conversations(lead.ID), form); p.status != http.StatusSeeOther || p.header.Get("X-Outbox-Saved") != "" {
+		t.Fatalf("a form post without X-Outbox: %d, X-Outbox-Saved %q", p.status, p.header.Get("X-Outbox-Saved"))
 	}
 }

@@ -132,6 +132,9 @@ func TestJourneyOfflineOutbox(t *testing.T) {
 			t.Fatalf("conversation %d is not in the outbox: %s", i, st)
 		}
 	}
+	if f, _ := chromedp.Run(tablet, chromedp.Evaluate[string](`document.activeElement.id`)); f != "scan-next-code" {
+		t.Errorf("after a conversation saved offline the focus is on %q, want the scan-next field", f)
+	}
 	if got, _ := chromedp.Run(tablet, chromedp.Evaluate[string](`document.querySelector('[data-sync-status]').dataset.state || ''`)); got != "warn" {
 		t.Errorf("while offline the status line is %q, want warn (amber)", got)
 	}

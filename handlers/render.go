@@ -49,5 +49,14 @@ func (s *Server) popFlash(c echo.Context) string {
 	return s.sessions.PopString(c.Request().Context(), "flash")
 }
 
-// seeOther redirects after a successful POST.
-func seeOther(c echo.Context, url string) error { return c.Redirect(http.StatusSeeOther, url) }
+// seeOther redirects after a successful POST. A capture sent from a tablet's outbox (header
+// X-Outbox: 1) gets 204 with X-Outbox-Saved naming that page instead: app.js then knows for sure
+// the capture is stored (a proxy's or the login page, which a lapsed session is sent to, never
+// carries the header) without downloading a page it does not show.
+func seeOther(c echo.Context, url string) error {
+	if c.Request().Header.Get("X-Outbox") == "1" {
+		c.Response().Header().Set("X-Outbox-Saved", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}

@@ -48,6 +48,7 @@
   const USED_IDS_KEY = 'boothlead-used-client-ids';
   const USED_IDS_MAX = 300;
   const PERSIST_ASKED_KEY = 'boothlead-persist-asked';
+  const ABANDONED_KEY = 'boothlead-abandoned-sends';
   const SIGNOUT_ARM_MS = 5000;
   const ROW_NEW_MS = 3000;
 
@@ -274,7 +275,25 @@
   }
 
   // The store BoothleadOutbox (outbox.js) works on.
-  const idbStore = { all: allEntries, update: updateEntry, remove: deleteEntry };
+  // It also tracks the entries whose lease this page holds (held): an id is
+  // added before the write that may lease it, so a page that goes away in
+  // the middle still knows it (see pagehide), and dropped once its lease is
+  // given back or the entry deleted.
+  const held = new Set();
+  const idbStore = {
+    all: allEntries,
+    update(id, fn) {
+      held.add(id);
+      return updateEntry(id, fn).then((e) => {
+        if (!e || !(e.lease_until > Date.now())) held.delete(id);
+        return e;
+      });
+    },
+    remove(id) {
+      held.add(id);
+      return deleteEntry(id).then(() => { held.delete(id); });
+    },
+  };
   const rules = window.BoothleadOutbox;
 
   // ---------------------------------------------------------------------
@@ -347,22 +366,7 @@
     return p.toString();
   }
 
-  // A POST without a valid session is usually redirected to the login page,
-  // which fetch follows and reports as a 200. That is not a saved capture.
-  async function isLoginPage(res) {
-    try {
-      const path = new URL(res.url).pathname;
-      if (/^\/(login|signin|sign-in)(\/|$)/.test(path)) return true;
-      const type = res.headers.get('Content-Type') || '';
-      if (!type.includes('html')) return false;
-      const text = await res.text();
-      return text.includes('data-testid="login-form"');
-    } catch (_) {
-      return false;
-    }
-  }
-
-  // Resolves to {kind: 'ok'|'retry'|'auth'|'rejected', error, url, redirected}.
+  // Resolves to outbox.js's classify() result: {kind: 'ok'|'retry'|'auth'|'rejected', error, url}.
   async function send(entry, timeoutMs) {
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     // The timeout covers the whole exchange, body included: on venue Wi-Fi
@@ -383,10 +387,7 @@
       } catch (err) {
         return rules.networkFailure(err);
       }
-      return rules.classify({
-        ok: res.ok, status: res.status, url: res.url, redirected: res.redirected,
-        result: res.headers.get('X-Result'),
-      }, res.ok && await isLoginPage(res));
+      return rules.classify({ ok: res.ok, status: res.status, saved: res.headers.get('X-Outbox-Saved') });
     } finally {
       clearTimeout(timer);
     }
@@ -621,8 +622,24 @@
     return flushing;
   }
 
+  function abandonedIds() {
+    try { return JSON.parse(lsGet(ABANDONED_KEY) || '[]'); } catch (_) { return []; }
+  }
+
+  // Gives back the leases of sends a closed page left behind (see pagehide).
+  async function releaseAbandoned() {
+    const ids = abandonedIds();
+    if (ids.length === 0) return;
+    lsSet(ABANDONED_KEY, '[]');
+    for (const id of ids) {
+      await updateEntry(id, (e) => { e.lease_until = 0; return e; });
+    }
+  }
+
   async function flushLocked() {
-    if (navigator.onLine === false || !rules) return;
+    if (!rules) return;
+    await releaseAbandoned();
+    if (navigator.onLine === false) return;
     const { sent, refused, stop } = await rules.flush({
       store: idbStore,
       send: (e) => send(e, BACKGROUND_TIMEOUT_MS),
@@ -693,8 +710,11 @@
     }
   }
 
+  // After a queued capture: the element the form names in data-outbox-focus (the capture screen
+  // names its scan-next field, so the next badge can be scanned at once), else its own first field.
   function focusFirst(form) {
-    const el = form.querySelector('[autofocus], [data-scan-input]');
+    const next = form.getAttribute('data-outbox-focus');
+    const el = (next && document.getElementById(next)) || form.querySelector('[autofocus], [data-scan-input]');
     if (el && typeof el.focus === 'function') el.focus();
   }
 
@@ -757,10 +777,12 @@
     askPersistOnce();
     setSending(form, true);
     try {
+      held.add(id);
       await putEntry(entry);
     } catch (_) {
       // No IndexedDB (private mode, broken storage): send it the classic
       // way. Nothing is lost, it is just not offline-safe.
+      held.delete(id);
       setSending(form, false);
       nativeSubmit(form, submitter);
       return;
@@ -774,15 +796,15 @@
     setSending(form, false);
 
     if (result.kind === 'ok') {
-      await deleteEntry(id).catch(() => {});
+      await idbStore.remove(id).catch(() => {});
       await changed();
       markSynced();
-      play(result.result === 'warn' ? 'warn' : 'ok');
       if (form.isConnected) {
-        // Show the saved capture: the lead page the server redirected to,
-        // or this page again if it answered without a redirect.
-        location.assign(result.redirected ? result.url : location.href);
+        // Show the saved capture on the page the server named (it says
+        // and sounds its result when it loads).
+        location.assign(result.url);
       } else {
+        play('ok');
         setStatus('Saved.');
       }
       return;
@@ -791,7 +813,7 @@
       // A validation error (422) or similar: the server saved nothing and
       // its answer (the page with the field errors) is what the person
       // needs to see. Post the form the classic way to get it.
-      await deleteEntry(id).catch(() => {});
+      await idbStore.remove(id).catch(() => {});
       await changed();
       play('error');
       nativeSubmit(form, submitter);
@@ -1123,6 +1145,17 @@
   // Back/forward cache: the page comes back as it was left, including a
   // client_id that may have been used meanwhile; and the outbox may have
   // changed.
+  // Leaving the page (staff tap the next person while a send hangs on bad
+  // Wi-Fi) ends its sends, but their leases would hold the entries back for
+  // LEASE_MS. An IndexedDB write may not finish while the page goes away, so
+  // the ids go to localStorage (synchronous) and the next flush, on this
+  // page's successor or any tab, gives their leases back first. If the server
+  // did store one, its client_id makes the re-send a no-op.
+  window.addEventListener('pagehide', () => {
+    if (held.size === 0) return;
+    const ids = abandonedIds().concat([...held]);
+    lsSet(ABANDONED_KEY, JSON.stringify(ids.slice(-USED_IDS_MAX)));
+  });
   window.addEventListener('pageshow', (ev) => {
     if (!ev.persisted) return;
     document.querySelectorAll('form[data-outbox]').forEach((f) => { ensureClientId(f); });

@@ -20,18 +20,20 @@
 })(typeof self !== 'undefined' ? self : this, function () {
   'use strict';
 
-  // What an answer to a capture POST means. res is {ok, status, url,
-  // redirected, result} (result: the X-Result header); login is true when
-  // the answer is the login page (a lost session redirects there with 200).
-  //   ok       saved: delete the entry
-  //   auth     signed out: keep it, not failed, send after sign-in
+  // What an answer to a capture POST means. res is {ok, status, saved}: saved is the
+  // X-Outbox-Saved header, the URL of the page that shows the stored capture, which Boothlead
+  // sends (with 204) only once the capture is stored. A 2xx without it is some other page —
+  // the login page a lapsed session is redirected to, a proxy's sign-in — so nothing was saved.
+  //   ok       saved: delete the entry (url: where to show it)
+  //   auth     not confirmed, most likely signed out: keep it, not failed, send after sign-in
   //   retry    no answer, timeout, 5xx, 408, 429: keep it, try again later
   //   rejected 4xx: the server will never take it as it is
-  function classify(res, login) {
+  function classify(res) {
     if (res.ok) {
-      if (login) return { kind: 'auth', error: 'Signed out — sign in again to send this' };
-      return { kind: 'ok', url: res.url, redirected: !!res.redirected, result: res.result || 'ok' };
+      if (!res.saved) return { kind: 'auth', error: 'Not confirmed by the server (signed out?) — sign in again to send this' };
+      return { kind: 'ok', url: res.saved };
     }
+    if (res.status === 401) return { kind: 'auth', error: 'Signed out — sign in again to send this' };
     if (res.status >= 500 || res.status === 408 || res.status === 429) {
       return { kind: 'retry', status: res.status, error: 'Server busy (HTTP ' + res.status + ')' };
     }
