@@ -119,7 +119,7 @@ func (s *Server) exportCSV(c echo.Context) error {
 	bom := q.Get("bom") == "1"
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, export.ContentType)
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+export.Filename(ev.Slug, preset, time.Now().In(ev.Location()))+`"`)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+export.Filename(ev.Slug, preset, export.CSV, bom, time.Now().In(ev.Location()))+`"`)
 	h.Set("Cache-Control", "no-store")
 	s.metrics.exports.Inc()
 	job := ExportJob{Event: ev, Filter: f, Preset: preset, BOM: bom, ActorID: currentUser(c).ID, Via: ExportViaWeb}
