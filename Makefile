@@ -95,10 +95,11 @@ vet: ## gofmt -l must list no file, then go vet ./...
 	echo "go vet ./..."
 	go vet ./...
 
-test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium)
+test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium, LibreOffice)
 	@set -x
 	$(TEST_DB)
 	scripts/chromium.sh >/dev/null
+	scripts/libreoffice.sh >/dev/null
 	$(if $(RACE),,echo "test: no C compiler, so no race detector (install gcc for -race)")
 	$(TEST_ENV) go test $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...
 
