@@ -38,7 +38,7 @@
 //   - What a spreadsheet runs. LibreOffice Calc (7.4, checked by this package's tests through
 //     soffice --convert-to) makes a formula of a CSV field only when it starts with =;
 //     "+1+2", "-2+3", "@SUM(1)" and "+cmd|..." stay text. Excel also starts a formula with
-//     + - and @ (Lotus compatibility), and a formula harms only when it calls something: a
+//   - - and @ (Lotus compatibility), and a formula harms only when it calls something: a
 //     function (HYPERLINK, WEBSERVICE, IMPORTXML…) needs a name and a parenthesis, DDE
 //     ("cmd|' /C calc'!A0") a |. A number, a phone number or an address has neither, so
 //     Excel at worst does arithmetic on it or, far more often, fails to parse it and keeps

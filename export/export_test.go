@@ -73,7 +73,7 @@ func importable() []Lead {
 			CVURL:     "https://cv.example.com/ana.pdf",
 			Message:   "Interested in platform roles, remote or Berlin.",
 			Interests: []string{"Backend", "Platform, SRE"}, Tags: []string{"shortlist", "visa, sponsor"},
-			Source:    "self_checkin", VisitCount: 2,
+			Source: "self_checkin", VisitCount: 2,
 			FirstSeen: at("2026-05-12 12:03"), LastSeen: at("2026-05-13 09:30"),
 			Rating: "hot", FollowUp: "Send the platform job ad",
 			Consents: []Consent{
@@ -253,8 +253,8 @@ func TestGoldenCells(t *testing.T) {
 		{Generic, g, 2, "Conversations", "2026-05-12 16:02 Dana Fischer: Asked about visa sponsorship."},
 		{Generic, g, 3, "First Name", "Ελένη"},
 		{Generic, g, 3, "Last Name", "כהן"},
-		{Generic, g, 3, "Phone", "+49 170 1234567"}, // a phone number is written as typed
-		{Generic, g, 3, "Company", "\tTab Corp"},    // TAB only separates, and the field is quoted
+		{Generic, g, 3, "Phone", "+49 170 1234567"},  // a phone number is written as typed
+		{Generic, g, 3, "Company", "\tTab Corp"},     // TAB only separates, and the field is quoted
 		{Generic, g, 3, "Title", "-1"},               // a plain number too
 		{Generic, g, 3, "GitHub URL", "'@eleni-dev"}, // Excel would look up the name "eleni"
 		{Generic, g, 3, "Message", "שלום! I build compilers.\nSecond line"},
@@ -346,8 +346,8 @@ func TestATSPresetsLeaveOutAndCount(t *testing.T) {
 		t.Errorf("generic: rows %d, left out %+v", g.Rows(), g.LeftOut())
 	}
 	for lo, want := range map[LeftOut]string{
-		{}:                                     "",
-		{NoContactConsent: 1}:                  "1 lead left out: 1 without a contact consent.",
+		{}:                    "",
+		{NoContactConsent: 1}: "1 lead left out: 1 without a contact consent.",
 		{NoEmail: 7, NoName: 1, NoContactConsent: 5}: "13 leads left out: 7 without an email address, 1 without a name, 5 without a contact consent.",
 	} {
 		if got := lo.String(); got != want {
@@ -582,7 +582,7 @@ func TestNeutralize(t *testing.T) {
 		{"\u200b=1", "\u200b'=1"}, // zero-width space
 		{"\u200f@x", "\u200f'@x"}, // right-to-left mark
 		{"\ufeff=1", "\ufeff'=1"}, // BOM
-		{`"=1"`, `"'=1"`},          // a spreadsheet may take the quote as the field's
+		{`"=1"`, `"'=1"`},         // a spreadsheet may take the quote as the field's
 		{"'=1", "'=1"},
 		{"a=1", "a=1"},
 		{"１+1", "１+1"}, // fullwidth digit is an ordinary character

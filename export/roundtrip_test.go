@@ -119,7 +119,7 @@ func TestRoundTripEveryField(t *testing.T) {
 			Name: p, Email: p, Phone: p, Company: p, Title: p,
 			LinkedIn: p, GitHub: other, CVURL: p, Message: p,
 			Interests: []string{p, other}, Tags: []string{other},
-			Source:    p, BadgeCode: p, Rating: p, FollowUp: p,
+			Source: p, BadgeCode: p, Rating: p, FollowUp: p,
 			VisitCount: -3, FirstSeen: at("2026-05-12 12:00"),
 			Consents: []Consent{{Purpose: "contact", Granted: true, TextVersion: 7, CapturedBy: p, At: at("2026-05-12 12:00")}},
 			Conversations: []Conversation{

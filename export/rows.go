@@ -166,10 +166,10 @@ func (w *row) lever(l *Lead) {
 	w.text(l.Name)
 	w.text(l.Email)
 	w.raw = appendRFC3339(w.raw[:0], l.FirstSeen)
-	w.cell()                   // Date Added
-	w.text("New Lead")         // Stage
-	w.text("")                 // Archive Reason
-	w.text("")                 // Archive Date
+	w.cell()           // Date Added
+	w.text("New Lead") // Stage
+	w.text("")         // Archive Reason
+	w.text("")         // Archive Date
 	w.raw = appendTag(w.raw[:0], "", l.EventName)
 	w.cell()          // Sources
 	w.text("Sourced") // Origin
@@ -199,7 +199,7 @@ func (w *row) lever(l *Lead) {
 	w.text("") // UserNote-0: the notes of several people
 	w.text("") // IsSecretNote-0
 	w.raw = appendNotes(w.raw[:0], l, w.loc)
-	w.cell() // Note-0
+	w.cell()          // Note-0
 	for range 3 * 4 { // notes 1 to 3
 		w.text("")
 	}
