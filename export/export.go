@@ -37,8 +37,8 @@
 //
 //   - What a spreadsheet runs. LibreOffice Calc (7.4, checked by this package's tests through
 //     soffice --convert-to) makes a formula of a CSV field only when it starts with =;
-//     "+1+2", "-2+3", "@SUM(1)" and "+cmd|..." stay text. Excel also starts a formula with
-//   - - and @ (Lotus compatibility), and a formula harms only when it calls something: a
+//     "+1+2", "-2+3", "@SUM(1)" and "+cmd|..." stay text. Excel also starts a formula with a
+//     plus, a minus or an @ (Lotus compatibility), and a formula harms only when it calls something: a
 //     function (HYPERLINK, WEBSERVICE, IMPORTXML…) needs a name and a parenthesis, DDE
 //     ("cmd|' /C calc'!A0") a |. A number, a phone number or an address has neither, so
 //     Excel at worst does arithmetic on it or, far more often, fails to parse it and keeps
@@ -63,8 +63,8 @@
 //
 // # XLSX
 //
-// [XLSXWriter] writes one sheet with excelize's StreamWriter (rows go to a temporary file, not
-// memory): every cell an inline string with the Text number format (@), so nothing is
+// [XLSXWriter] writes one sheet with excelize's StreamWriter (past 16 MiB, rows go to a
+// temporary file, not memory): every cell an inline string with the Text number format (@), so nothing is
 // reinterpreted on opening (leading zeros, "1/2", dates, "+49…", "=…" all stay as typed) and a
 // cell edited later stays text; the header row bold and frozen; columns sized for their content.
 // A string cell can never be a formula, so XLSX values are written exactly as typed, without
