@@ -53,9 +53,9 @@
 //     only = (which nobody types at a line start without meaning a formula) and what can call
 //     something are neutralised there.
 //   - TAB, CR and LF at the start of a cell (OWASP lists them) only matter as separators: the
-//     quoting keeps them inside the cell, and rule 2 checks what follows them. NUL and CR are
-//     removed by the cleaning, before the rule runs, so removing a character can never bring
-//     a formula to the front.
+//     quoting keeps them inside the cell, and rule 2 checks what follows them. The cleaning
+//     (NUL and other controls removed, CR made LF) runs before the rule, so removing a
+//     character can never bring a formula to the front.
 //   - The ' is the prefix both spreadsheets know; in a CSV it shows, which is why it is kept to
 //     cells that would otherwise run.
 //
