@@ -56,7 +56,7 @@ func BenchmarkExport100k(b *testing.B) {
 		n, err := handlers.WriteExport(ctx, db.Store, job, &w, nil)
 		d := time.Since(start)
 		peak := stop()
-		if err != nil || n != leads {
+		if err != nil || n.Rows != leads {
 			b.Fatalf("export: %d rows, %v", n, err)
 		}
 		return d, w.n, peak - min(peak, base)

@@ -101,7 +101,9 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.Charts("s"): "GET", paths.Lead(id): "GET", paths.Conversations(id): "POST", paths.CheckIn("k"): "POST",
 		paths.Thanks("t"): "GET", paths.Personal("t"): "GET", paths.PersonalQR("t"): "GET",
 		paths.SelfService("t"): "POST", paths.SelfServiceExport("t"): "GET", paths.SelfServiceDelete("t"): "POST",
-		paths.SelfServiceWithdraw("t"): "POST",
+		paths.SelfServiceWithdraw("t"): "POST", paths.ExportXLSX("s"): "GET", paths.SavedViews("s"): "POST",
+		paths.DeleteSavedView("s", 5): "POST", paths.BulkRate("s"): "POST", paths.BulkTag("s"): "POST",
+		paths.StaffRole(3): "POST",
 	}
 	for p, method := range cases {
 		u, _ := url.Parse(p)

@@ -4,7 +4,7 @@
 //	boothlead migrate     apply pending migrations and exit
 //	boothlead user add    --email E --name N --role admin|recruiter|staff  (password on stdin)
 //	boothlead event add   --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B"]
-//	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--bom]
+//	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
 package main
@@ -90,8 +90,9 @@ Commands:
   event add --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B,C"]
             [--company C] [--venue V] [--time-zone TZ]
                         create a live event; the last line printed is its check-in URL
-  export --event SLUG [--preset generic|greenhouse|lever] [--bom]
-                        write the event's leads as CSV to stdout
+  export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
+                        write the event's leads as CSV or XLSX to stdout (what an ATS preset
+                        leaves out is said on stderr)
   purge [--dry-run]     delete leads past their event's retention period
   demo                  seed a demo event with staff and leads, and print how to sign in
 
