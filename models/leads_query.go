@@ -83,11 +83,6 @@ type LeadFilter struct {
 	Sort       string    // one of SortOrders
 	Desc       bool
 
-	// Importable keeps only the leads an ATS import may hold: a name, an email address and a
-	// contact consent that is granted and not withdrawn (export.Eligible states the same rule).
-	// Exports of the ATS presets set it; it is never read from a query string.
-	Importable bool
-
 	// Time zone From and To are written in, for Values.
 	loc *time.Location
 }
@@ -306,9 +301,6 @@ func (f LeadFilter) AuditDetails() map[string]any {
 	if f.Q != "" {
 		out["text_search"] = true
 	}
-	if f.Importable {
-		out["importable"] = true
-	}
 	out["sort"] = f.Sort
 	return out
 }
@@ -368,9 +360,6 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 	case PoolNo:
 		b.WriteString(" AND NOT " + pool)
 	}
-	if f.Importable {
-		b.WriteString(" AND l.email IS NOT NULL AND btrim(l.name) <> '' AND " + contactConsent)
-	}
 	if !f.From.IsZero() {
 		b.WriteString(" AND l.first_seen_at >= ?")
 		args = append(args, f.From.UTC())
@@ -392,7 +381,8 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 }
 
 // contactConsent is true for a lead with a contact consent that is granted and not withdrawn
-// (the partial index consents_contact_idx, migration 00015, holds exactly those rows).
+// (the partial index consents_contact_idx, migration 00015, holds exactly those rows): with an
+// email address and a name, what an ATS export needs (export.Eligible states the same rule).
 const contactConsent = `EXISTS (SELECT 1 FROM consents k WHERE k.lead_id = l.id AND k.purpose = 'contact'
 	AND k.granted AND k.withdrawn_at IS NULL)`
 
@@ -598,7 +588,7 @@ func leadsTableQuery(eventID int64, f LeadFilter, p PageRequest) (string, []any,
 // LeadCounts are the numbers above the leads table: how many leads match the filter, split by
 // rating, how many the event has in all, and how many of the matching leads an ATS export leaves
 // out, each counted once under the first reason that applies (no email, no name, no contact
-// consent; see LeadFilter.Importable).
+// consent; export.Eligible is the same rule).
 type LeadCounts struct {
 	Matching, Hot, Warm, Cold, Unrated, All int64
 	NoEmail, NoName, NoContactConsent       int64

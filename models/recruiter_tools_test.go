@@ -56,23 +56,6 @@ func TestCountsSayWhatAnATSExportLeavesOut(t *testing.T) {
 	if c.Matching != 40 || c.NoEmail != 8 || c.NoName != 0 || c.NoContactConsent != 5 || c.Importable() != 27 {
 		t.Fatalf("counts %+v, importable %d", c, c.Importable())
 	}
-	f.Importable = true
-	var ids []string
-	err = db.Store.ExportLeads(ctx, ev.ID, f, 10, func(b []models.ExportLead) error {
-		for _, l := range b {
-			ids = append(ids, l.ID)
-		}
-		return nil
-	})
-	if err != nil || len(ids) != 27 {
-		t.Fatalf("an importable export read %d leads (%v), want 27", len(ids), err)
-	}
-	if c, _ := db.Store.CountLeadsFiltered(ctx, ev.ID, f); c.Matching != 27 || c.Importable() != 27 {
-		t.Errorf("counts of the importable filter %+v", c)
-	}
-	if f.AuditDetails()["importable"] != true {
-		t.Error("the audit row does not say the export held importable leads only")
-	}
 }
 
 func TestPagesKnowTheirPosition(t *testing.T) {
