@@ -60,8 +60,24 @@ func (s *Server) eventList(c echo.Context) error {
 func (s *Server) eventNew(c echo.Context) error {
 	today := time.Now().Format("2006-01-02")
 	vm := pages.EventFormVM{IsNew: true, Company: s.company, StartsOn: today, EndsOn: today, TimeZone: "UTC",
-		Status: models.StatusLive, RetentionDays: "90"}
+		Status: models.StatusLive, RetentionDays: "90", BrowserZone: true}
+	// The default consent texts are shown filled in, for the form's defaults; kept as they are,
+	// they are written for the event as saved (see defaultUnlessEdited).
+	draft := models.Event{Name: "this event", Company: s.company, RetentionDays: 90}
+	vm.ContactDefault = models.DefaultConsentText(draft, models.PurposeContact)
+	vm.PoolDefault = models.DefaultConsentText(draft, models.PurposeTalentPool)
+	vm.ContactConsent, vm.TalentPoolConsent = vm.ContactDefault, vm.PoolDefault
 	return render(c, http.StatusOK, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
+}
+
+// defaultUnlessEdited is "" (the default text, written for the event as saved) when the consent
+// text typed is still the pre-filled default def, and the text otherwise.
+func defaultUnlessEdited(text, def string) string {
+	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	if def != "" && norm(text) == norm(def) {
+		return ""
+	}
+	return text
 }
 
 func eventInput(c echo.Context) models.EventInput {
@@ -81,14 +97,16 @@ func formVM(in models.EventInput, errs map[string]string) pages.EventFormVM {
 
 func (s *Server) eventCreate(c echo.Context) error {
 	in := eventInput(c)
+	contactDef, poolDef := c.FormValue("contact_consent_default"), c.FormValue("talent_pool_consent_default")
 	ev, err := models.ApplyEventInput(models.Event{}, in)
 	if err == nil {
-		ev, err = s.store.CreateEvent(c.Request().Context(), currentUser(c).ID, ev, in.ContactConsent, in.TalentPoolConsent)
+		ev, err = s.store.CreateEvent(c.Request().Context(), currentUser(c).ID, ev,
+			defaultUnlessEdited(in.ContactConsent, contactDef), defaultUnlessEdited(in.TalentPoolConsent, poolDef))
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := formVM(in, ve.Fields)
-		vm.IsNew = true
+		vm.IsNew, vm.ContactDefault, vm.PoolDefault = true, contactDef, poolDef
 		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
 	}
 	if err != nil {

@@ -13,7 +13,8 @@ import (
 )
 
 // The forms of the leads table that act on its current filter (saved views, bulk rating and
-// tagging) carry the filter as hidden fields, in the table's query-string form.
+// tagging) carry the filter as hidden fields, in the table's query-string form; what they set
+// has names of its own (set_rating, set_tag), never a filter parameter's.
 
 // filterForm reads the filter a leads-table form carries, and the count of leads the recruiter
 // saw (-1 when the form has none).
@@ -115,7 +116,7 @@ func (s *Server) bulkRate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rating := c.FormValue("rating")
+	rating := c.FormValue("set_rating")
 	n, err := s.store.BulkRate(c.Request().Context(), ev, currentUser(c).ID, f, rating, want)
 	var ve *models.ValidationError
 	switch {
@@ -145,7 +146,7 @@ func (s *Server) bulkTag(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tag, op := c.FormValue("tag"), c.FormValue("op")
+	tag, op := c.FormValue("set_tag"), c.FormValue("op")
 	remove := op == "remove"
 	n, err := s.store.BulkTag(c.Request().Context(), ev, currentUser(c).ID, f, tag, remove, want)
 	var ve *models.ValidationError

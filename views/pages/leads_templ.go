@@ -1159,7 +1159,7 @@ func leadsBulk(vm LeadsVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</label><div class=\"row\"><select id=\"bulk-rating\" name=\"rating\"><option value=\"hot\">Hot</option> <option value=\"warm\">Warm</option> <option value=\"cold\">Cold</option></select> <button type=\"submit\" class=\"btn\">Rate</button></div><p class=\"small muted\">Each lead gets a conversation with this rating, in your name.</p></form><form method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</label><div class=\"row\"><select id=\"bulk-rating\" name=\"set_rating\"><option value=\"hot\">Hot</option> <option value=\"warm\">Warm</option> <option value=\"cold\">Cold</option></select> <button type=\"submit\" class=\"btn\">Rate</button></div><p class=\"small muted\">Each lead gets a conversation with this rating, in your name.</p></form><form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1197,7 +1197,7 @@ func leadsBulk(vm LeadsVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "</label><div class=\"row\"><input type=\"text\" id=\"bulk-tag\" name=\"tag\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "</label><div class=\"row\"><input type=\"text\" id=\"bulk-tag\" name=\"set_tag\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
