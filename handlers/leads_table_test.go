@@ -96,7 +96,7 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 	if got := p.testid("page-range").Text(); got != "1–50 of 120" {
 		t.Errorf("range %q", got)
 	}
-	if got := p.testid("tz-note").Text(); got != "(Europe/Berlin (UTC+01:00))" {
+	if got := p.testid("tz-note").Text(); got != "(Europe/Berlin time, UTC+01:00)" {
 		t.Errorf("the time filters do not say their zone: %q", got)
 	}
 	if title, _ := first.Find(`[data-testid="lead-email"]`).Attr("title"); title != "p119@example.com" {

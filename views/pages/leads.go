@@ -40,7 +40,7 @@ type LeadsVM struct {
 	NextHref        string
 	Chips           []FilterChip
 	ClearHref       string
-	TimeZone        string // "Europe/Berlin (UTC+01:00)": the zone the time filters and times are in
+	TimeZone        string // "Europe/Berlin time, UTC+01:00": the zone the time filters and times are in
 	Export          ExportMenu
 	Bulk            BulkVM
 	Views           []SavedViewVM
@@ -303,9 +303,9 @@ func sortedKeys(v url.Values) []string {
 	return keys
 }
 
-// ZoneLabel names a time zone with its offset at now: "Europe/Berlin (UTC+01:00)".
+// ZoneLabel names a time zone with its offset at now: "Europe/Berlin time, UTC+01:00".
 func ZoneLabel(loc *time.Location, now time.Time) string {
-	return loc.String() + " (UTC" + now.In(loc).Format("-07:00") + ")"
+	return loc.String() + " time, UTC" + now.In(loc).Format("-07:00")
 }
 
 func newLeadsRowVM(r models.LeadRow, loc *time.Location) LeadRowVM {
