@@ -294,7 +294,7 @@ func TestExportHoldsExactlyTheFilterAndIsAudited(t *testing.T) {
 	}
 	f, _ := models.ParseLeadFilter(q, ev)
 	counts, _ := a.store.CountLeadsFiltered(ctx, ev.ID, f)
-	if menu := page.doc.Find(`[data-testid="export-menu"] summary`).Text(); !strings.Contains(menu,
+	if menu := page.doc.Find(`[data-testid="export-csv"][data-preset="generic"]`).Text(); !strings.Contains(menu,
 		fmt.Sprintf("Export %d leads", counts.Matching)) || counts.Matching == 0 {
 		t.Errorf("export menu %q, %d match", menu, counts.Matching)
 	}

@@ -149,7 +149,7 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 	if !p.doc.Find(`input[name="rating"][value="hot"]`).Is("[checked]") {
 		t.Error("the form does not show the filter it applied")
 	}
-	if txt := p.doc.Find(`[data-testid="export-menu"] summary`).Text(); !strings.HasPrefix(txt, "Export 12 leads") {
+	if txt := p.doc.Find(`[data-testid="export-csv"][data-preset="generic"]`).Text(); !strings.HasPrefix(txt, "Export 12 leads") {
 		t.Errorf("export menu %q", txt)
 	}
 	var chips []string

@@ -191,6 +191,7 @@ func exportMenu(slug string, base url.Values, c models.LeadCounts, presets []Exp
 	n := c.Matching
 	leads := func(n int64) string { return leadsCount(n) + " " + leadsPlural(n, "lead", "leads") }
 	m := ExportMenu{Summary: "Export " + leads(n), Disabled: n == 0}
+	// Items[0], the generic CSV, is also the menu's main button.
 	if n == 0 {
 		m.Summary = "Export: no leads match"
 	}
@@ -225,6 +226,15 @@ func exportMenu(slug string, base url.Values, c models.LeadCounts, presets []Exp
 			Href: paths.Export(slug) + "?" + href(p.Name), Disabled: in == 0})
 	}
 	return m
+}
+
+// exportTestID is the hook of menu item i: the first item (the generic CSV) is also the menu's
+// visible main button, which carries its hook, so the copy in the list gets another.
+func exportTestID(i int, it ExportItem) string {
+	if i == 0 {
+		return "export-csv-all"
+	}
+	return it.TestID
 }
 
 // leadsChips are the applied criteria, each with the link to the same filter without it.
