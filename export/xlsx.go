@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strings"
@@ -19,8 +20,8 @@ const textFormat = 49
 // XLSXWriter writes one preset as an XLSX workbook with one sheet, through excelize's
 // StreamWriter: every cell an inline string in the Text format, the header row bold and frozen,
 // columns sized by what they hold. Rows are written to excelize's buffer, which moves to a
-// temporary file past 16 MiB, so memory stays flat; the workbook (a zip) reaches the
-// underlying writer only on Close, since its sheet must be complete first. Like [Writer], an ATS
+// temporary file past 16 MiB, so memory stays flat; the workbook (a zip) is written straight to
+// the underlying writer on Close (the sheet must be complete first), never held in memory. Like [Writer], an ATS
 // preset skips the leads it may not hold and counts them. Not safe for concurrent use; after
 // an error every later call returns it.
 type XLSXWriter struct {
@@ -91,6 +92,11 @@ func (x *XLSXWriter) Close() error {
 		x.err = fmt.Errorf("export: xlsx flush: %w", err)
 		return x.err
 	}
+	// excelize's WriteTo assembles the whole zip in a bytes.Buffer (for a zip64 fix-up that only
+	// entries over 4 GiB need) before copying it out: memory that grows with the export. Its
+	// SetZipWriter hook lets the zip go straight to the underlying writer instead; the buffer
+	// then stays empty.
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(x.w) })
 	if _, err := x.f.WriteTo(x.w); err != nil {
 		x.err = fmt.Errorf("export: write xlsx: %w", err)
 		return x.err
