@@ -57,7 +57,10 @@ func (s *Server) renderLeads(c echo.Context, ev models.Event, q url.Values, in p
 	}
 	if in.Errors == nil {
 		pr := models.PageRequest{After: q.Get("after"), Before: q.Get("before"), Size: leadsPageSize}
-		in.Paged = pr.After != "" || pr.Before != ""
+		if pos, err := strconv.ParseInt(q.Get("pos"), 10, 64); err == nil && pos > 0 {
+			pr.Pos = pos
+		}
+		in.Paged, in.PageSize = pr.After != "" || pr.Before != "", leadsPageSize
 		in.Page, err = s.store.LeadsTable(ctx, ev.ID, f, pr)
 		if errors.Is(err, models.ErrNotFound) {
 			return echo.NewHTTPError(http.StatusBadRequest, "This page link is not valid any more. Open the leads table again.")
@@ -77,7 +80,7 @@ func (s *Server) renderLeads(c echo.Context, ev models.Event, q url.Values, in p
 		// The pushed URL is the canonical filter, not the form's every empty field.
 		if in.Errors == nil {
 			v := f.Values()
-			for _, k := range []string{"after", "before"} {
+			for _, k := range []string{"after", "before", "pos"} {
 				if q.Get(k) != "" {
 					v.Set(k, q.Get(k))
 				}

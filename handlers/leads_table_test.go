@@ -133,6 +133,17 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 	if len(seen) != 120 {
 		t.Fatalf("paging showed %d leads", len(seen))
 	}
+	second, _ := p.testid("page-next").Attr("href")
+	if !strings.HasSuffix(second, "&pos=51") {
+		t.Errorf("the next page's link does not carry its position: %q", second)
+	}
+	// a position the link cannot know (an old or edited link) is counted or clamped
+	if got := c.get(strings.TrimSuffix(second, "&pos=51")).testid("page-range").Text(); got != "51–100 of 120" {
+		t.Errorf("without a position: %q", got)
+	}
+	if got := c.get(strings.TrimSuffix(second, "51") + "9999").testid("page-range").Text(); got != "71–120 of 120" {
+		t.Errorf("with a position past the end: %q", got)
+	}
 	prev, _ := page.testid("page-prev").Attr("href")
 	back := c.get(prev)
 	if back.testid("lead-row").Length() != leadsPageSize {

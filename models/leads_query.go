@@ -449,10 +449,13 @@ func decodeCursor(s string) (leadCursor, error) {
 }
 
 // PageRequest asks for one page of the leads table: the first page, the page after the cursor
-// After, or the page before the cursor Before (cursors come from a LeadsPage).
+// After, or the page before the cursor Before (cursors come from a LeadsPage). Pos is the
+// 1-based position of the page's first row when the link that asked knows it (the table's own
+// links carry it); 0 means unknown, and LeadsTable counts it.
 type PageRequest struct {
 	After, Before string
 	Size          int
+	Pos           int64
 }
 
 // LeadRow is one lead of the leads table, with who on the team talked to them.
@@ -506,7 +509,13 @@ func (s *Store) LeadsTable(ctx context.Context, eventID int64, f LeadFilter, p P
 	if len(rows) == 0 {
 		return page, nil
 	}
-	if c.id != "" {
+	switch {
+	case c.id == "":
+	case p.Pos > 0:
+		page.Offset = p.Pos - 1
+	default:
+		// Counting what comes before a deep page reads most of the event (at 50,000 leads: a few
+		// ms in time order, up to 90 ms by name), so the table's links carry the position.
 		if page.Offset, err = s.countBefore(ctx, eventID, f, leadCursor{rows[0].SortKey, rows[0].ID}); err != nil {
 			return LeadsPage{}, err
 		}

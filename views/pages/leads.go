@@ -113,6 +113,7 @@ type LeadsInput struct {
 	Errors   map[string]string
 	Page     models.LeadsPage
 	Paged    bool // the page was reached through a cursor (so there is a first page to go back to)
+	PageSize int  // rows per page, for the position the previous page's link carries
 	Counts   models.LeadCounts
 	Staff    []models.StaffOption
 	Tags     []string
@@ -164,23 +165,28 @@ func NewLeadsVM(in LeadsInput) LeadsVM {
 		vm.Rows = append(vm.Rows, newLeadsRowVM(r, loc))
 	}
 	vm.Columns = leadsColumns(ev.Slug, f)
-	if n := int64(len(in.Page.Rows)); n > 0 {
-		vm.Range = leadsCount(in.Page.Offset+1) + "–" + leadsCount(in.Page.Offset+n) + " of " + leadsCount(in.Counts.Matching)
+	n := int64(len(in.Page.Rows))
+	// A position from a link made before leads were deleted may run past the end: clamp it.
+	offset := max(0, min(in.Page.Offset, in.Counts.Matching-n))
+	if n > 0 {
+		vm.Range = leadsCount(offset+1) + "–" + leadsCount(offset+n) + " of " + leadsCount(in.Counts.Matching)
 	}
 	if in.Paged {
 		vm.FirstHref = leadsHref(ev.Slug, base)
 	}
+	pos := func(p int64) string { return strconv.FormatInt(max(1, p), 10) }
 	if in.Page.Prev != "" {
-		vm.PrevHref = leadsHref(ev.Slug, leadsQueryWith(base, "before", in.Page.Prev))
+		vm.PrevHref = leadsHref(ev.Slug, leadsQueryWith(leadsQueryWith(base, "before", in.Page.Prev), "pos",
+			pos(offset-int64(max(in.PageSize, 1))+1)))
 	}
 	if in.Page.Next != "" {
-		vm.NextHref = leadsHref(ev.Slug, leadsQueryWith(base, "after", in.Page.Next))
+		vm.NextHref = leadsHref(ev.Slug, leadsQueryWith(leadsQueryWith(base, "after", in.Page.Next), "pos", pos(offset+n+1)))
 	}
 	vm.Export = exportMenu(ev.Slug, base, in.Counts, in.Presets)
-	n := in.Counts.Matching
-	vm.Bulk = BulkVM{Count: n, CountText: leadsCount(n) + " " + leadsPlural(n, "lead", "leads"),
+	m := in.Counts.Matching
+	vm.Bulk = BulkVM{Count: m, CountText: leadsCount(m) + " " + leadsPlural(m, "lead", "leads"),
 		RateAction: paths.BulkRate(ev.Slug), TagAction: paths.BulkTag(ev.Slug), Tag: in.BulkTag, Op: in.BulkOp,
-		TagError: in.BulkErr, Disabled: n == 0}
+		TagError: in.BulkErr, Disabled: m == 0}
 	return vm
 }
 
