@@ -190,23 +190,23 @@ func TestJourneyRecruiter(t *testing.T) {
 	}
 
 	// A chip removes its filter, and the filter bar follows.
-	run(t, ctx, "remove the interest chip", chromedp.Click(chromedp.CSS(`[data-testid="filter-chips"] li:nth-child(2) > a`)))
+	jsClick(t, ctx, `[data-testid="filter-chips"] li:nth-child(2) > a`)
 	waitUntil(t, ctx, "one chip left", `document.querySelectorAll('[data-testid="filter-chip"]').length === 1 &&
 		document.getElementById('f-interest').value === ''`)
 	if got := text(t, ctx, `[data-testid="lead-count"] strong`); got != strconv.Itoa(hot) {
 		t.Errorf("after removing the interest chip: %s leads, want %d", got, hot)
 	}
 	// Paging: "1–50 of N", next, previous.
-	run(t, ctx, "clear all", chromedp.Click(chromedp.CSS(`[data-testid="clear-chips"]`)))
+	jsClick(t, ctx, `[data-testid="clear-chips"]`)
 	waitUntil(t, ctx, "every lead", `document.querySelector('[data-testid="page-range"]').textContent === '1–50 of 240' &&
 		!document.querySelector('input[name="rating"][value="hot"]').checked`)
-	run(t, ctx, "next page", chromedp.Click(chromedp.CSS(`[data-testid="page-next"]`)))
+	jsClick(t, ctx, `[data-testid="page-next"]`)
 	waitUntil(t, ctx, "page 2", `document.querySelector('[data-testid="page-range"]').textContent === '51–100 of 240'`)
 	if u := location(t, ctx); !strings.Contains(u, "after=") {
 		t.Errorf("page 2 is not in the address bar: %s", u)
 	}
 	viewportShot(t, ctx, "laptop-04-leads-page-2")
-	run(t, ctx, "previous page", chromedp.Click(chromedp.CSS(`[data-testid="page-prev"]`)))
+	jsClick(t, ctx, `[data-testid="page-prev"]`)
 	waitUntil(t, ctx, "page 1", `document.querySelector('[data-testid="page-range"]').textContent === '1–50 of 240'`)
 
 	run(t, ctx, "open the charts",
@@ -263,6 +263,20 @@ func waitUntil(t testing.TB, ctx context.Context, what, cond string) {
 	}
 	if err != nil {
 		t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+// jsClick clicks an element from script once htmx has taken it over (a link htmx swapped in is
+// a plain link until htmx processed it, a few milliseconds later; a machine clicks faster than a
+// person), and not at coordinates that may still shift after a swap.
+func jsClick(t testing.TB, ctx context.Context, css string) {
+	t.Helper()
+	waitUntil(t, ctx, "htmx to take over "+css, fmt.Sprintf(`(() => { const el = document.querySelector(%q);
+		const d = el && el['htmx-internal-data'];
+		return !!d && !!d.initHash && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') })()`, css))
+	js := fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false; el.click(); return true })()`, css)
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil || !ok {
+		t.Fatalf("click %s: %v (found: %v)", css, err, ok)
 	}
 }
 
