@@ -78,10 +78,22 @@ func newTab(t testing.TB, parent context.Context, width, height int64) context.C
 }
 
 // run runs browser steps and fails the test with what was happening.
+// A step that fails because the node it had found left the DOM before it acted (Chrome's
+// "Could not find node with given id", seen about once in ten runs on a busy machine right after
+// a page load) failed before doing anything, so it is tried again, up to three times.
 func run(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+	for _, step := range steps {
+		var err error
+		for range 3 {
+			if err = chromedp.Do(ctx, step); err == nil || !strings.Contains(err.Error(), "Could not find node with given id") {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
 	}
 }
 
