@@ -25,7 +25,7 @@ GOOSE_TAGS := no_clickhouse,no_libsql,no_mssql,no_azuresql,no_mysql,no_sqlite3,n
 TEST_DB := env -u DATABASE_URL scripts/db.sh >/dev/null
 TEST_ENV := env -u DATABASE_URL PGTEST_HOST=127.0.0.1 PGTEST_PORT=$(PGPORT_LOCAL) PGTEST_USER=postgres
 
-.PHONY: help db db-stop generate build run check-generated check-committed check-tidy vet test \
+.PHONY: help db db-stop mail-stop generate build run check-generated check-committed check-tidy vet test \
 	test-short bench fuzz fmt migration check docker clean
 
 help: ## list the targets
@@ -38,16 +38,21 @@ db: ## ensure the local PostgreSQL (127.0.0.1:54329, data under .data/) runs; pr
 db-stop: ## stop the local PostgreSQL (its data stays)
 	scripts/db.sh stop
 
+mail-stop: ## stop the local mailpit that `make run` started (its mail stays)
+	scripts/mailpit.sh stop
+
 generate: ## regenerate the templ views (*_templ.go)
 	go tool templ generate -log-level warn
 
 build: ## build bin/boothlead
 	go build -o bin/boothlead ./cmd/boothlead
 
-run: build ## local PostgreSQL (or the DATABASE_URL given) + build, then serve on ADDR (default :8080)
+run: build ## local PostgreSQL and mailpit (or the DATABASE_URL / SMTP_URL given) + build, then serve on ADDR
 	@url=$$(scripts/db.sh | tail -n 1)
+	smtp=$$(scripts/mailpit.sh | tail -n 1)
 	echo "boothlead: serving on $(ADDR) (stop with Ctrl-C)"
-	DATABASE_URL="$${url#DATABASE_URL=}" ADDR='$(ADDR)' exec ./bin/boothlead serve
+	if [[ -z $${SMTP_URL:-} ]]; then echo "boothlead: the mail it sends is at http://localhost:$${MAIL_UI_PORT:-8025}"; fi
+	DATABASE_URL="$${url#DATABASE_URL=}" SMTP_URL="$${smtp#SMTP_URL=}" ADDR='$(ADDR)' exec ./bin/boothlead serve
 
 # Compares the files' contents before and after `templ generate`: in a clean clone that is exactly
 # "git status shows no change", and in a working checkout up-to-date views not committed yet pass.

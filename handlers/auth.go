@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +18,7 @@ import (
 // home sends people where they belong: setup on a new install, sign-in, or the events.
 func (s *Server) home(c echo.Context) error {
 	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, paths.Events())
+		return c.Redirect(http.StatusSeeOther, landing(c))
 	}
 	n, err := s.store.StaffCount(c.Request().Context())
 	if err != nil {
@@ -64,23 +67,27 @@ func (s *Server) setup(c echo.Context) error {
 }
 
 func (s *Server) loginForm(c echo.Context) error {
+	next := safeNext(c.QueryParam("next"), "")
 	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+		return c.Redirect(http.StatusSeeOther, cmp.Or(next, landing(c)))
 	}
-	return render(c, http.StatusOK, pages.LoginPage(s.chrome(c, "Sign in", ""), pages.LoginVM{Next: c.QueryParam("next")}))
+	return render(c, http.StatusOK, pages.LoginPage(s.chrome(c, "Sign in", ""), pages.LoginVM{Next: next}))
 }
 
 // login checks the credentials; a wrong email and a wrong password get the same answer.
 func (s *Server) login(c echo.Context) error {
-	email, next := strings.TrimSpace(c.FormValue("email")), c.FormValue("next")
+	email, next := strings.TrimSpace(c.FormValue("email")), safeNext(c.FormValue("next"), "")
 	u, err := s.store.Authenticate(c.Request().Context(), email, c.FormValue("password"), c.RealIP())
-	vm := pages.LoginVM{Email: email, Next: next}
+	vm := pages.LoginVM{Email: typedValue(email), Next: next}
+	var te *models.ThrottledError
 	switch {
 	case errors.Is(err, models.ErrBadLogin):
 		vm.Error = "Wrong email or password."
 		return render(c, http.StatusUnauthorized, pages.LoginPage(s.chrome(c, "Sign in", ""), vm))
-	case errors.Is(err, models.ErrTooManyTries):
-		vm.Error = "Too many failed attempts. Wait 15 minutes, or ask an admin for a password reset link."
+	case errors.As(err, &te):
+		secs := int(te.Wait.Seconds())
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		vm.Error = fmt.Sprintf("Too many failed attempts. Wait %s, then try again — or ask an admin for a password reset link.", waitWords(secs))
 		return render(c, http.StatusTooManyRequests, pages.LoginPage(s.chrome(c, "Sign in", ""), vm))
 	case err != nil:
 		return err
@@ -88,25 +95,46 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.signIn(c, u, "Browser"); err != nil {
 		return err
 	}
-	return seeOther(c, safeNext(next))
+	return seeOther(c, cmp.Or(next, paths.Events()))
+}
+
+// waitWords says a wait in seconds the way people say it.
+func waitWords(secs int) string {
+	switch {
+	case secs <= 1:
+		return "a second"
+	case secs < 90:
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa((secs+59)/60) + " minutes"
 }
 
 // signIn starts a session for u on a new device record, with a fresh session id.
 func (s *Server) signIn(c echo.Context, u models.StaffUser, label string) error {
+	d, err := s.store.CreateDevice(c.Request().Context(), u.ID, label, c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, d.ID); err != nil {
+		return err
+	}
+	c.Set(userKey, &u)
+	c.Set(sessionKey, &models.Session{User: u, Device: d})
+	return nil
+}
+
+// startSession makes this browser's session the device's, under a fresh session id.
+func (s *Server) startSession(c echo.Context, deviceID int64) error {
 	ctx := c.Request().Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	d, err := s.store.CreateDevice(ctx, u.ID, label, c.Request().UserAgent())
-	if err != nil {
-		return err
-	}
-	s.sessions.Put(ctx, "device_id", d.ID)
-	c.Set(userKey, &u)
+	s.sessions.Put(ctx, "device_id", deviceID)
 	return nil
 }
 
-// logout ends this device's session.
+// logout ends this device's session, the tablets it paired and its pairing codes; their open
+// live streams close within seconds.
 func (s *Server) logout(c echo.Context) error {
 	ctx := c.Request().Context()
 	if u := currentUser(c); u != nil {
@@ -122,23 +150,16 @@ func (s *Server) logout(c echo.Context) error {
 	return seeOther(c, paths.Login())
 }
 
-// safeNext keeps redirects after sign-in on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return paths.Events()
-	}
-	return next
-}
-
 func (s *Server) resetForm(c echo.Context) error {
-	u, err := s.store.PasswordResetUser(c.Request().Context(), c.Param("token"))
+	link, err := s.store.PasswordResetUser(c.Request().Context(), c.Param("token"))
 	if errors.Is(err, models.ErrTokenUsed) {
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+		return errResetUsed
 	}
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.ResetPage(s.chrome(c, "New password", ""), pages.ResetVM{Token: c.Param("token"), Name: u.Name}))
+	vm := pages.ResetVM{Token: c.Param("token"), Name: link.User.Name, Invite: link.Purpose == models.PasswordInvite}
+	return render(c, http.StatusOK, pages.ResetPage(s.chrome(c, "New password", ""), vm))
 }
 
 func (s *Server) reset(c echo.Context) error {
@@ -147,11 +168,11 @@ func (s *Server) reset(c echo.Context) error {
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		who, _ := s.store.PasswordResetUser(c.Request().Context(), token)
-		vm := pages.ResetVM{Token: token, Name: who.Name, Errors: ve.Fields}
+		link, _ := s.store.PasswordResetUser(c.Request().Context(), token)
+		vm := pages.ResetVM{Token: token, Name: link.User.Name, Invite: link.Purpose == models.PasswordInvite, Errors: ve.Fields}
 		return render(c, http.StatusUnprocessableEntity, pages.ResetPage(s.chrome(c, "New password", ""), vm))
 	case errors.Is(err, models.ErrTokenUsed):
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link was used already or has expired. Ask an admin for a new one.")
+		return errResetUsed
 	case err != nil:
 		return err
 	}
@@ -169,14 +190,17 @@ func (s *Server) account(c echo.Context) error {
 }
 
 func (s *Server) changePassword(c echo.Context) error {
-	u := currentUser(c)
-	err := s.store.ChangePassword(c.Request().Context(), u.ID, c.FormValue("current_password"), c.FormValue("new_password"))
+	u, ctx := currentUser(c), c.Request().Context()
+	err := s.store.ChangePassword(ctx, u.ID, currentSession(c).Device.ID, c.FormValue("current_password"), c.FormValue("new_password"))
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := pages.AccountVM{Name: u.Name, Email: u.Email, Role: u.Role, Errors: ve.Fields}
 		return render(c, http.StatusUnprocessableEntity, pages.AccountPage(s.chrome(c, "Your account", "account"), vm))
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	return seeOther(c, paths.Account()+"?saved=1")

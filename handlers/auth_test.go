@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
@@ -148,7 +150,7 @@ func TestLoginAttemptsLimitedPerAccount(t *testing.T) {
 	a := newTestApp(t)
 	modelstest.Staff(t, a.db, "sam@example.com", models.RoleStaff)
 	c := a.client()
-	for i := 0; i < models.MaxFailuresPerEmail; i++ {
+	for i := 0; i < models.LoginFreePerPair; i++ {
 		p := c.submit("/login", url.Values{"email": {"sam@example.com"}, "password": {"guess number " + string(rune('0'+i))}})
 		wantStatus(t, p, http.StatusUnauthorized)
 	}
@@ -158,9 +160,16 @@ func TestLoginAttemptsLimitedPerAccount(t *testing.T) {
 	if !strings.Contains(p.testid("login-error").Text(), "Too many") {
 		t.Errorf("no clear message: %q", p.testid("login-error").Text())
 	}
+	wait, err := strconv.Atoi(p.header.Get("Retry-After"))
+	if err != nil || wait < 1 || wait > 5 {
+		t.Fatalf("Retry-After %q after %d failures: want a few seconds, not a lockout", p.header.Get("Retry-After"), models.LoginFreePerPair)
+	}
 	// another account from the same IP is not locked out
 	modelstest.Staff(t, a.db, "kim@example.com", models.RoleStaff)
 	a.client().login("kim@example.com")
+	// and the owner gets in once the short wait is over (not 15 minutes later)
+	time.Sleep(time.Duration(wait) * time.Second)
+	c.login("sam@example.com")
 }
 
 func TestCSRFRequiredOnEveryPost(t *testing.T) {
@@ -179,7 +188,7 @@ func TestCSRFRequiredOnEveryPost(t *testing.T) {
 
 func TestPasswordChangeAndResetLink(t *testing.T) {
 	t.Parallel()
-	a := newTestApp(t)
+	a := newTestApp(t, withoutMail) // with mail, the link goes by mail (mail_test.go)
 	admin := a.signedIn("ada@example.com", models.RoleAdmin)
 	kim := modelstest.Staff(t, a.db, "kim@example.com", models.RoleStaff)
 	kimC := a.client()
@@ -191,7 +200,7 @@ func TestPasswordChangeAndResetLink(t *testing.T) {
 	p = kimC.submit("/account", url.Values{"current_password": {modelstest.Password}, "new_password": {"a brand new password"}})
 	wantStatus(t, p, http.StatusSeeOther)
 
-	// the admin makes a one-time reset link, shown once
+	// the admin makes a one-time reset link, shown once (mail is not set up)
 	wantStatus(t, admin.submit(paths.StaffReset(kim.ID), nil), http.StatusSeeOther)
 	staff := admin.get("/staff")
 	link := strings.TrimSpace(staff.testid("reset-link").Find("code").Text())
@@ -223,11 +232,18 @@ func TestDeactivationEndsSessionsAtOnce(t *testing.T) {
 	samC.login("sam@example.com")
 	wantStatus(t, samC.get("/events"), http.StatusOK)
 
-	wantStatus(t, admin.submit(paths.StaffActive(sam.ID), url.Values{"active": {"false"}}), http.StatusSeeOther)
+	// one click asks first, naming the consequence
+	p := admin.submit(paths.StaffActive(sam.ID), url.Values{"active": {"false"}})
+	wantStatus(t, p, http.StatusOK)
+	if !strings.Contains(p.testid("confirm").Text(), "can no longer sign in") {
+		t.Errorf("the confirmation does not say what happens: %q", p.testid("confirm").Text())
+	}
+	wantStatus(t, samC.get("/events"), http.StatusOK)
+	wantStatus(t, admin.submit(paths.StaffActive(sam.ID), url.Values{"active": {"false"}, "confirm": {"yes"}}), http.StatusSeeOther)
 	if p := samC.get("/events"); p.status != http.StatusSeeOther {
 		t.Fatalf("a deactivated account's session still works: %d", p.status)
 	}
-	p := a.client().submit("/login", url.Values{"email": {"sam@example.com"}, "password": {modelstest.Password}})
+	p = a.client().submit("/login", url.Values{"email": {"sam@example.com"}, "password": {modelstest.Password}})
 	wantStatus(t, p, http.StatusUnauthorized)
 }
 
@@ -259,7 +275,9 @@ func TestAdminAddsColleagueAndEndsDevice(t *testing.T) {
 			leeDevice = d.ID
 		}
 	}
-	wantStatus(t, admin.submit(paths.EndDevice(leeDevice), nil), http.StatusSeeOther)
+	wantStatus(t, admin.submit(paths.EndDevice(leeDevice), nil), http.StatusOK) // the question
+	wantStatus(t, lee.get("/events"), http.StatusOK)
+	wantStatus(t, admin.submit(paths.EndDevice(leeDevice), url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	if p := lee.get("/events"); p.status != http.StatusSeeOther {
 		t.Fatalf("an ended device still works: %d", p.status)
 	}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
 	"github.com/boothlead/boothlead/models"
@@ -24,11 +26,11 @@ func checkInDirect(t testing.TB, a *testApp, ev models.Event, name, email string
 	if err != nil {
 		t.Fatalf("check lead: %v", err)
 	}
-	l, _, err := a.store.CheckIn(context.Background(), ev, in)
+	res, err := a.store.CheckIn(context.Background(), ev, in)
 	if err != nil {
 		t.Fatalf("check in: %v", err)
 	}
-	return l
+	return res.Lead
 }
 
 func TestBoardListsArrivalsNewestFirstAndSearches(t *testing.T) {
@@ -46,7 +48,7 @@ func TestBoardListsArrivalsNewestFirstAndSearches(t *testing.T) {
 	if rows.Length() != 2 {
 		t.Fatalf("%d lead rows, want 2", rows.Length())
 	}
-	if first := rows.First().Find("a").Text(); first != "Zoë <b>Bold</b>" {
+	if first := rows.First().Find(".lead-name").Text(); first != "Zoë <b>Bold</b>" {
 		t.Errorf("first row %q, want the newest arrival shown as text", first)
 	}
 	if strings.Contains(p.body, "<b>Bold</b>") {
@@ -305,12 +307,25 @@ func TestTabletSignInByOneTimeQR(t *testing.T) {
 	sam := a.signedIn("sam@example.com", models.RoleStaff)
 	p := sam.get(paths.PairDevice(ev.Slug))
 	wantStatus(t, p, http.StatusOK)
+	if v, _ := p.testid("pair-form").Find(`input[name="name"]`).Attr("value"); v != "Tablet 1" {
+		t.Errorf("suggested tablet name %q, want Tablet 1", v)
+	}
+	if p.testid("pair-qr").Length() != 0 {
+		t.Error("a GET made a sign-in code")
+	}
+	wantStatus(t, sam.submit(paths.PairDevice(ev.Slug), url.Values{"name": {" "}}), http.StatusUnprocessableEntity)
+	p = sam.submit(paths.PairDevice(ev.Slug), url.Values{"name": {"Front desk iPad"}})
+	wantStatus(t, p, http.StatusOK)
 	loginURL := strings.TrimSpace(p.testid("pair-url").Text())
 	if src, _ := p.testid("pair-qr").Attr("src"); !strings.HasPrefix(src, "data:image/png;base64,") {
 		t.Errorf("pair QR src %.40q", src)
 	}
 	tablet := a.client()
-	wantStatus(t, tablet.get(loginURL), http.StatusOK) // a GET only asks
+	p = tablet.get(loginURL) // a GET only asks
+	wantStatus(t, p, http.StatusOK)
+	if !strings.Contains(p.body, "Front desk iPad") {
+		t.Error("the tablet's sign-in page does not name the tablet")
+	}
 	p = tablet.submit(loginURL, nil)
 	wantStatus(t, p, http.StatusSeeOther)
 	if p.location() != paths.Event(ev.Slug) {
@@ -320,24 +335,34 @@ func TestTabletSignInByOneTimeQR(t *testing.T) {
 	// single use
 	wantStatus(t, a.client().submit(loginURL, nil), http.StatusNotFound)
 	// expired codes do not work
-	p = sam.get(paths.PairDevice(ev.Slug))
+	p = sam.submit(paths.PairDevice(ev.Slug), url.Values{"name": {"Late"}})
 	late := strings.TrimSpace(p.testid("pair-url").Text())
 	a.db.Gorm.Exec("UPDATE device_logins SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
 	wantStatus(t, a.client().get(late), http.StatusNotFound)
 
-	// the admin sees the tablet and ends it
+	// the admin sees the tablet by its name, with its scope, and ends it (after a confirmation)
 	admin := a.signedIn("ada@example.com", models.RoleAdmin)
-	devs, _ := a.store.ActiveDevices(t.Context())
+	devs := admin.get(paths.Devices())
 	var tabletID int64
-	for _, d := range devs {
-		if strings.Contains(d.Label, "QR sign-in") {
-			tabletID = d.ID
+	devs.testid("device-row").Each(func(_ int, row *goquery.Selection) {
+		if row.Find(`[data-testid="device-name"]`).Text() == "Front desk iPad" {
+			if !strings.Contains(row.Find(`[data-testid="device-scope"]`).Text(), ev.Name) {
+				t.Errorf("the devices page does not say the tablet's scope: %q", row.Text())
+			}
+			action, _ := row.Find("form").Attr("action")
+			tabletID, _ = strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(action, "/devices/"), "/end"), 10, 64)
 		}
-	}
+	})
 	if tabletID == 0 {
-		t.Fatal("the tablet is not among the devices")
+		t.Fatal("the tablet is not among the devices by its name")
 	}
-	wantStatus(t, admin.submit(paths.EndDevice(tabletID), nil), http.StatusSeeOther)
+	p = admin.submit(paths.EndDevice(tabletID), nil)
+	wantStatus(t, p, http.StatusOK)
+	if !strings.Contains(p.testid("confirm").Text(), "Front desk iPad") {
+		t.Errorf("the confirmation does not name the tablet: %q", p.testid("confirm").Text())
+	}
+	wantStatus(t, tablet.get(paths.Event(ev.Slug)), http.StatusOK) // not ended by the question
+	wantStatus(t, admin.submit(paths.EndDevice(tabletID), url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	if p := tablet.get(paths.Event(ev.Slug)); p.status != http.StatusSeeOther {
 		t.Errorf("an ended tablet still sees the board: %d", p.status)
 	}
@@ -346,7 +371,16 @@ func TestTabletSignInByOneTimeQR(t *testing.T) {
 // sseLines reads a server-sent event stream line by line.
 func sseLines(t testing.TB, ctx context.Context, c *client, path string) <-chan string {
 	t.Helper()
+	return sseLinesWith(t, ctx, c, path, nil)
+}
+
+// sseLinesWith is sseLines with a change to the request (a header, the query) before it is sent.
+func sseLinesWith(t testing.TB, ctx context.Context, c *client, path string, change func(*http.Request)) <-chan string {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.abs(path), nil)
+	if change != nil {
+		change(req)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		t.Fatalf("open stream: %v", err)
@@ -410,4 +444,28 @@ func leadIDIn(u string) string {
 		id = id[:i]
 	}
 	return id
+}
+
+// "yesterday" is the calendar day before today in the event's time zone, not 24 hours.
+func TestAgoCountsCalendarDaysInTheEventsTimeZone(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Date(2026, 11, 29, 0, 30, 0, 0, berlin) // half past midnight in Berlin
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now.Add(-30 * time.Second), "just now"},
+		{now.Add(-20 * time.Minute), "20 min ago"},
+		{now.Add(-2 * time.Hour), "yesterday"}, // 22:30 the day before, two hours ago
+		{time.Date(2026, 11, 28, 0, 10, 0, 0, berlin), "yesterday"},
+		{time.Date(2026, 11, 27, 23, 50, 0, 0, berlin), "2 days ago"},
+	} {
+		if got := ago(berlin, tc.t, now); got != tc.want {
+			t.Errorf("ago(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+	noon := time.Date(2026, 11, 29, 12, 0, 0, 0, berlin)
+	if got := ago(berlin, noon.Add(-5*time.Hour), noon); got != "5 h ago" {
+		t.Errorf("same day: %q", got)
+	}
 }

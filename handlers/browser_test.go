@@ -190,7 +190,8 @@ func TestJourneyAdminSetup(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`[data-testid="setup-form"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="event-form"]`)),
 	)
-	run(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[data-signout] button`)),
+	run(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`[data-testid="signed-in-as"]`)),
+		chromedp.Click(chromedp.CSS(`form[data-signout] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-form"]`)))
 	screenshot(t, ctx, "tablet-02-login")
 	run(t, ctx, "sign in",

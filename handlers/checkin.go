@@ -67,6 +67,7 @@ func (s *Server) showCheckIn(c echo.Context, ev models.Event, status int, st che
 	if err != nil {
 		return err
 	}
+	s.recentForms.put(ev, texts) // to show the form again while the database is down (checkin_outage.go)
 	key, err := s.stampKey(ctx)
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func (s *Server) checkIn(c echo.Context) error {
 	}
 	if post.Website != "" {
 		// a bot: the same answer as a success, and nothing saved
-		return seeOther(c, paths.Thanks(decoyToken(key, "self", selfTokenBytes, ev.ID)))
+		return seeOther(c, paths.Thanks(decoyToken(key, "thanks", thanksTokenBytes, ev.ID)))
 	}
 
 	in, err := models.CheckLead(ev, post.In, true)
@@ -150,7 +151,7 @@ func (s *Server) checkIn(c echo.Context) error {
 	}
 
 	in.ContactTextID, in.TalentPoolTextID = st.contactText, st.poolText
-	lead, _, err := s.store.CheckIn(ctx, ev, in)
+	res, err := s.store.CheckIn(ctx, ev, in)
 	if errors.Is(err, models.ErrConsentTextChanged) {
 		typed.Consent, typed.TalentPool = false, false
 		return s.showCheckIn(c, ev, http.StatusUnprocessableEntity, checkInState{form: typed, notice: msgTextChanged})
@@ -159,5 +160,8 @@ func (s *Server) checkIn(c echo.Context) error {
 		return err
 	}
 	s.metrics.checkins.Inc()
-	return seeOther(c, paths.Thanks(lead.SelfToken))
+	s.nudgeMail()
+	// The same answer for a new and a known address: the confirmation belongs to this submission
+	// and shows only what it typed.
+	return seeOther(c, paths.Thanks(res.ThanksToken))
 }

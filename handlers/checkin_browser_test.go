@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -94,13 +97,73 @@ func TestJourneyCandidateCheckIn(t *testing.T) {
 	noSideScroll(t, ctx, "confirmation", phoneW)
 	screenshot(t, ctx, "phone-03-thanks")
 
-	run(t, ctx, "open the private page", chromedp.Tap(chromedp.CSS(`[data-testid="self-service-link"]`)),
+	// The private link comes by mail: read it as a mail program would show it (its HTML part),
+	// and follow its button.
+	a.mailTo("Zoe@Example.com", 1)
+	webmail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		msgs := a.mailbox.To("Zoe@Example.com")
+		_, _ = io.WriteString(w, msgs[len(msgs)-1].HTML) // the newest mail
+	}))
+	t.Cleanup(webmail.Close)
+	run(t, ctx, "open the mail", chromedp.Navigate(webmail.URL),
+		chromedp.WaitVisible(chromedp.CSS(`a[href*="/me/"]`)))
+	noSideScroll(t, ctx, "the check-in mail", phoneW)
+	screenshot(t, ctx, "phone-04-mail")
+	run(t, ctx, "follow the mail's link to the private page", chromedp.Tap(chromedp.CSS(`a[href*="/me/"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="self-service"]`)))
 	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-company"))); got != "Nordic Compilers AB" {
 		t.Errorf("the private page shows company %q", got)
 	}
 	noSideScroll(t, ctx, "private page", phoneW)
-	screenshot(t, ctx, "phone-04-private-page")
+	screenshot(t, ctx, "phone-05-private-page")
+
+	run(t, ctx, "correct the company and save",
+		chromedp.SetValue(chromedp.ID("f-company"), "Nordic Compilers Oy"),
+		chromedp.Tap(chromedp.CSS(`[data-testid="self-service-form"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="self-service-status"]`)))
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-company"))); got != "Nordic Compilers Oy" {
+		t.Errorf("after saving the private page shows company %q", got)
+	}
+	var company string
+	if err := a.db.SQL.QueryRowContext(context.Background(), `SELECT company FROM leads WHERE email = $1`,
+		"Zoe@Example.com").Scan(&company); err != nil || company != "Nordic Compilers Oy" {
+		t.Errorf("stored company %q (%v)", company, err)
+	}
+	screenshot(t, ctx, "phone-06-private-page-saved")
+
+	// Checking in again with the same address changes nothing until the mail's confirm button.
+	run(t, ctx, "check in again with a job title",
+		chromedp.Navigate(a.ts.URL+paths.CheckIn(ev.CheckinKey)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="checkin-form"]`)),
+		chromedp.SendKeys(chromedp.ID("f-name"), "Zoë Ångström"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "zoe@example.com"),
+		chromedp.Tap(chromedp.CSS(`details.more summary`)),
+		chromedp.SendKeys(chromedp.ID("f-title"), "Compiler engineer"),
+		chromedp.Tap(chromedp.ID("f-consent")),
+		chromedp.Sleep(2100*time.Millisecond),
+		chromedp.Tap(chromedp.CSS(`[data-testid="checkin-submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="personal-qr"]`)))
+	a.mailTo("Zoe@Example.com", 2)
+	run(t, ctx, "open the second mail", chromedp.Navigate(webmail.URL),
+		chromedp.WaitVisible(chromedp.CSS(`a[href*="/confirm/"]`)))
+	screenshot(t, ctx, "phone-07-mail-confirm")
+	run(t, ctx, "follow its confirm button", chromedp.Tap(chromedp.CSS(`a[href*="/confirm/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm-form"]`)))
+	noSideScroll(t, ctx, "confirm page", phoneW)
+	screenshot(t, ctx, "phone-08-confirm")
+	var title string
+	_ = a.db.SQL.QueryRowContext(context.Background(), `SELECT title FROM leads WHERE email = $1`, "Zoe@Example.com").Scan(&title)
+	if title != "" {
+		t.Fatalf("the repeat changed the title before confirmation: %q", title)
+	}
+	run(t, ctx, "confirm", chromedp.Tap(chromedp.CSS(`[data-testid="confirm-form"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirmed"]`)))
+	screenshot(t, ctx, "phone-09-confirmed")
+	_ = a.db.SQL.QueryRowContext(context.Background(), `SELECT title FROM leads WHERE email = $1`, "Zoe@Example.com").Scan(&title)
+	if title != "Compiler engineer" {
+		t.Errorf("after confirming, the title is %q", title)
+	}
 }
 
 // TestCheckInPageAt320px checks the candidate pages reflow at the narrowest phone width.
@@ -121,5 +184,5 @@ func TestCheckInPageAt320px(t *testing.T) {
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](focusedInView)); got != "f-name:true" {
 		t.Errorf("after the error the focus is %q, want the name field, in view", got)
 	}
-	screenshot(t, ctx, "phone-05-checkin-320-error")
+	screenshot(t, ctx, "phone-07-checkin-320-error")
 }

@@ -127,8 +127,9 @@ func decoyEvent(key []byte, kind string, n int, token string) (int64, bool) {
 	return int64(binary.BigEndian.Uint64(b[8:16]) ^ binary.BigEndian.Uint64(stampMAC(key, "decoy-id", string(b[:8])))), true
 }
 
-// Token sizes in bytes, as models makes them (NewToken(24) and NewToken(32)).
+// Token sizes in bytes, as models makes them: a submission's personal QR code and its
+// confirmation page token.
 const (
 	personalTokenBytes = 24
-	selfTokenBytes     = 32
+	thanksTokenBytes   = 24
 )

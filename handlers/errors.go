@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/views/layouts"
 	"github.com/boothlead/boothlead/views/pages"
 )
 
@@ -30,6 +32,8 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	case errors.Is(err, context.Canceled):
 		return 499
+	case models.IsUnavailable(err):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -76,7 +80,11 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	case http.StatusMethodNotAllowed:
 		vm.Message = "This address does not accept that kind of request."
 	}
-	if code >= 500 {
+	switch {
+	case code == http.StatusServiceUnavailable:
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+		vm = unreachableVM(vm.RequestID)
+	case code >= 500:
 		vm.Title = "Something went wrong"
 		vm.Message = ""
 	}
@@ -95,4 +103,37 @@ func requestID(c echo.Context) string {
 		return id
 	}
 	return c.Request().Header.Get(echo.HeaderXRequestID)
+}
+
+// retryAfterSeconds is what a 503 asks clients to wait before trying again.
+const retryAfterSeconds = "30"
+
+// unreachableVM is the page staff see while the database cannot be reached.
+func unreachableVM(requestID string) pages.ErrorVM {
+	return pages.ErrorVM{Status: http.StatusServiceUnavailable, Title: "The database is unreachable",
+		Message: "Boothlead cannot reach its database at the moment, so this page cannot be shown and nothing was " +
+			"saved. It usually comes back within a minute: try again then. Captures on a tablet wait in its outbox " +
+			"and are sent by themselves.", RequestID: requestID}
+}
+
+// sessionError answers when the session store fails: while the database is unreachable, with
+// the same friendly page as any other staff page.
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	code := http.StatusInternalServerError
+	vm := pages.ErrorVM{Status: code, Title: "Something went wrong", RequestID: w.Header().Get(echo.HeaderXRequestID)}
+	if models.IsUnavailable(err) {
+		code, vm = http.StatusServiceUnavailable, unreachableVM(vm.RequestID)
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	} else {
+		s.log.Error("session store", slog.String("request_id", vm.RequestID), slog.String("err", models.SafeErrorText(err)))
+	}
+	var buf bytes.Buffer
+	if rerr := pages.ErrorPage(layouts.Chrome{Title: vm.Title, RequestID: vm.RequestID}, vm).Render(r.Context(), &buf); rerr != nil {
+		http.Error(w, vm.Title, code)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
 }

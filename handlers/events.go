@@ -129,7 +129,7 @@ func (s *Server) eventEdit(c echo.Context) error {
 		StartsOn: ev.StartsOn.Format("2006-01-02"), EndsOn: ev.EndsOn.Format("2006-01-02"), TimeZone: ev.TimeZone,
 		Interests: strings.Join(ev.Interests, "\n"), Status: ev.Status, RetentionDays: strconv.Itoa(ev.RetentionDays),
 		ContactConsent: texts.Contact.Body, TalentPoolConsent: texts.TalentPool.Body, CheckInURL: CheckInURL(s.baseURL, ev),
-		ContactVersion: texts.Contact.Version, PoolVersion: texts.TalentPool.Version}
+		ContactVersion: texts.Contact.Version, PoolVersion: texts.TalentPool.Version, LocalOnly: s.localOnly}
 	return render(c, http.StatusOK, pages.EventFormPage(s.eventChrome(c, ev, "Event settings", "events"), vm))
 }
 
@@ -146,7 +146,7 @@ func (s *Server) eventUpdate(c echo.Context) error {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := formVM(in, ve.Fields)
-		vm.Slug, vm.CheckInURL = old.Slug, CheckInURL(s.baseURL, old)
+		vm.Slug, vm.CheckInURL, vm.LocalOnly = old.Slug, CheckInURL(s.baseURL, old), s.localOnly
 		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.eventChrome(c, old, "Event settings", "events"), vm))
 	}
 	if err != nil {
@@ -161,6 +161,9 @@ func (s *Server) eventRotateKey(c echo.Context) error {
 	ev, err := s.event(c)
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return s.confirmRotateKey(c, ev)
 	}
 	if _, err := s.store.RotateCheckinKey(c.Request().Context(), currentUser(c).ID, ev.ID); err != nil {
 		return err
@@ -193,6 +196,7 @@ func (s *Server) eventPoster(c echo.Context) error {
 		return err
 	}
 	vm := pages.PosterVM{Slug: ev.Slug, Event: ev.Name, Company: ev.Company, Venue: ev.Venue,
-		URL: CheckInURL(s.baseURL, ev), QR: paths.EventQR(ev.Slug), Live: ev.Status == models.StatusLive}
+		URL: CheckInURL(s.baseURL, ev), QR: paths.EventQR(ev.Slug), Live: ev.Status == models.StatusLive,
+		LocalOnly: s.localOnly}
 	return render(c, http.StatusOK, pages.PosterPage(s.eventChrome(c, ev, "Poster — "+ev.Name, "board"), vm))
 }

@@ -12,26 +12,38 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/boothlead/boothlead/mail"
+	"github.com/boothlead/boothlead/mail/mailtest"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
+	"github.com/boothlead/boothlead/outbox"
+	"github.com/boothlead/boothlead/views/paths"
 )
 
-// testApp is the real router on a real database of its own, served over HTTP.
+// testApp is the real router on a real database of its own, served over HTTP. Its mail goes
+// through the outbox and a real SMTP conversation to a server in the test process (mailbox).
 type testApp struct {
-	t      testing.TB
-	db     modelstest.DB
-	store  *models.Store
-	server *Server
-	ts     *httptest.Server
-	hub    *models.Hub
+	t       testing.TB
+	db      modelstest.DB
+	store   *models.Store
+	server  *Server
+	ts      *httptest.Server
+	hub     *models.Hub
+	mailbox *mailtest.Server // nil for an app without mail
 }
 
 type appOption func(*Deps)
 
 func withRateLimits(d *Deps) { d.RateLimits = true }
+
+// noMailServer marks an app started without SMTP_URL: its mail waits in the outbox.
+const noMailServer = "none"
+
+func withoutMail(d *Deps) { d.Mail.Server = noMailServer }
 
 func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
@@ -41,11 +53,18 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 // startInstance runs one app instance (router, sessions, live hub) on db over HTTP.
 func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 	t.Helper()
+	return startInstanceHub(t, db, db.URL, opts...)
+}
+
+// startInstanceHub is startInstance with the live hub listening on the database at hubURL (for
+// instance through a proxy the test cuts).
+func startInstanceHub(t testing.TB, db modelstest.DB, hubURL string, opts ...appOption) *testApp {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(t.Output(), nil))
 	}
-	hub := models.NewHub(db.URL, log)
+	hub := models.NewHub(hubURL, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	go hub.Run(ctx)
 	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics"}
@@ -57,6 +76,26 @@ func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Start()
 	d.BaseURL = ts.URL
+	if d.Mail.Server == noMailServer {
+		d.Mail = MailSetup{}
+	} else {
+		a.mailbox = mailtest.Start(t)
+		srv, err := mail.ParseURL(a.mailbox.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sender, err := mail.NewSender(srv, "boothlead@test.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := outbox.New(outbox.Config{Store: db.Store, Sender: sender, From: sender.From(), BaseURL: ts.URL, Log: log,
+			Poll: 100 * time.Millisecond, Backoff: func(int) time.Duration { return 100 * time.Millisecond }})
+		done := make(chan struct{})
+		go func() { w.Run(ctx); close(done) }()
+		// runs before the database and the SMTP server go away: the worker stops first
+		t.Cleanup(func() { cancel(); <-done })
+		d.Mail = MailSetup{Server: srv.String(), Nudge: w.Nudge}
+	}
 	a.server = newServer(d)
 	ts.Config.Handler = a.server.router()
 	a.ts = ts
@@ -229,3 +268,38 @@ func (c *client) peek(path string) page {
 }
 
 func regexpFind(s, expr string) string { return regexp.MustCompile(expr).FindString(s) }
+
+// leadOf returns the lead behind a check-in's confirmation URL (/thanks/…).
+func (a *testApp) leadOf(location string) models.Lead {
+	a.t.Helper()
+	ctx := context.Background()
+	v, err := a.store.VisitByThanksToken(ctx, strings.TrimPrefix(location, "/thanks/"))
+	if err != nil {
+		a.t.Fatalf("no visit behind %s: %v", location, err)
+	}
+	l, err := a.store.LeadByID(ctx, v.LeadID)
+	if err != nil {
+		a.t.Fatalf("no lead behind %s: %v", location, err)
+	}
+	return l
+}
+
+// selfLink mints a private link for a lead, as the mail would carry it (for tests about the
+// private page rather than the mail).
+func (a *testApp) selfLink(leadID string) string {
+	a.t.Helper()
+	tok, err := a.store.IssueSelfLink(context.Background(), leadID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return paths.SelfService(tok)
+}
+
+// mailTo waits for n messages to addr and returns them.
+func (a *testApp) mailTo(addr string, n int) []mailtest.Message {
+	a.t.Helper()
+	return a.mailbox.WaitFor(addr, n, 15*time.Second)
+}
+
+// path turns an absolute link of this app into a path.
+func (a *testApp) path(link string) string { return strings.TrimPrefix(link, a.ts.URL) }

@@ -127,7 +127,7 @@ func (s *Server) bulkRate(c echo.Context) error {
 	case err != nil:
 		return err
 	default:
-		s.flash(c, "Rated "+strconv.FormatInt(n, 10)+" "+plural(n, "lead", "leads")+" "+pages.LeadsRatingLabel(rating)+".")
+		s.flash(c, "Rated "+strconv.FormatInt(n, 10)+" "+pluralWord(n, "lead", "leads")+" "+pages.LeadsRatingLabel(rating)+".")
 	}
 	return seeOther(c, pages.LeadsHref(ev.Slug, f.Values()))
 }
@@ -159,16 +159,16 @@ func (s *Server) bulkTag(c echo.Context) error {
 		return err
 	case remove:
 		clean, _ := models.CleanTag(tag)
-		s.flash(c, "Removed the tag “"+clean+"” from "+strconv.FormatInt(n, 10)+" "+plural(n, "lead", "leads")+".")
+		s.flash(c, "Removed the tag “"+clean+"” from "+strconv.FormatInt(n, 10)+" "+pluralWord(n, "lead", "leads")+".")
 	default:
 		clean, _ := models.CleanTag(tag)
-		s.flash(c, "Tagged "+strconv.FormatInt(n, 10)+" "+plural(n, "lead", "leads")+" “"+clean+"”.")
+		s.flash(c, "Tagged "+strconv.FormatInt(n, 10)+" "+pluralWord(n, "lead", "leads")+" “"+clean+"”.")
 	}
 	return seeOther(c, pages.LeadsHref(ev.Slug, f.Values()))
 }
 
-// plural picks the word for n.
-func plural(n int64, one, many string) string {
+// pluralWord picks the word for n.
+func pluralWord(n int64, one, many string) string {
 	if n == 1 {
 		return one
 	}

@@ -227,10 +227,11 @@ func TestLeadsTableShowsUnresolvedBadgesAndRealCaptures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead, _, err := a.store.CheckIn(ctx, ev, in)
+	res, err := a.store.CheckIn(ctx, ev, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	lead := res.Lead
 	conv, err := models.NewConversation(ev, lead, sam.ID, models.ConversationInput{ClientID: models.NewUUID(),
 		Notes: "Wrote the first program", Rating: "hot"}, time.Now())
 	if err != nil {

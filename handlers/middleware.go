@@ -2,16 +2,15 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/boothlead/boothlead/models"
-	"github.com/boothlead/boothlead/views/paths"
 )
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
@@ -58,7 +57,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 			}
 			level := slog.LevelInfo
 			if v.Error != nil {
-				attrs = append(attrs, slog.String("err", v.Error.Error()))
+				attrs = append(attrs, slog.String("err", models.SafeErrorText(v.Error)))
 				if v.Status >= 500 {
 					level = slog.LevelError
 				}
@@ -120,82 +119,27 @@ func (s *Server) sessionsMW() echo.MiddlewareFunc {
 	}
 }
 
-func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("session store", slog.String("err", err.Error()))
-	http.Error(w, "Something went wrong with your session. Please try again.", http.StatusInternalServerError)
-}
-
-const userKey = "boothlead.user"
-
-// loadUser puts the signed-in account (if any) into the context. An ended device or a
-// deactivated account ends the session there and then.
-func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+// rejectUnreadableAddress answers 400 for a path or query string that holds NUL or bytes that
+// are not UTF-8 once decoded: no page has such an address, and Postgres text cannot hold them, so
+// they would otherwise reach the database as a 500. Form fields are checked by each form, which
+// shows the problem next to the field.
+func rejectUnreadableAddress(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		id := s.sessions.GetInt64(ctx, "device_id")
-		if id == 0 {
-			return next(c)
-		}
-		u, err := s.store.SessionUser(ctx, id)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			if err := s.sessions.Destroy(ctx); err != nil {
-				return err
+		u := c.Request().URL
+		bad := !models.Storable(u.Path)
+		if !bad && u.RawQuery != "" {
+			q, err := url.ParseQuery(u.RawQuery)
+			bad = err != nil
+			for k, vs := range q {
+				bad = bad || !models.Storable(k)
+				for _, v := range vs {
+					bad = bad || !models.Storable(v)
+				}
 			}
-		case err != nil:
-			return err
-		default:
-			c.Set(userKey, &u)
+		}
+		if bad {
+			return echo.NewHTTPError(http.StatusBadRequest, "This address holds characters no page of ours uses. Check the link and try again.")
 		}
 		return next(c)
-	}
-}
-
-func currentUser(c echo.Context) *models.StaffUser {
-	u, _ := c.Get(userKey).(*models.StaffUser)
-	return u
-}
-
-// access is who may use a route.
-type access int
-
-const (
-	public access = iota
-	signedIn
-	recruiter
-	admin
-)
-
-func (a access) role() string {
-	switch a {
-	case admin:
-		return models.RoleAdmin
-	case recruiter:
-		return models.RoleRecruiter
-	}
-	return models.RoleStaff
-}
-
-// require lets a request through only with a session of at least the given role: without a
-// session it redirects to the sign-in page; with too small a role it is 403.
-func require(a access) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if a == public {
-				return next(c)
-			}
-			u := currentUser(c)
-			if u == nil {
-				next := c.Request().URL.RequestURI()
-				if c.Request().Method != http.MethodGet {
-					next = paths.Home()
-				}
-				return c.Redirect(http.StatusSeeOther, paths.LoginNext(next))
-			}
-			if !u.Can(a.role()) {
-				return echo.NewHTTPError(http.StatusForbidden, "Your role ("+u.Role+") cannot open this page. Ask an admin if you need it.")
-			}
-			return next(c)
-		}
 	}
 }

@@ -13,54 +13,75 @@ import (
 	"github.com/boothlead/boothlead/views/paths"
 )
 
-// pairDevice shows a one-time QR (5 minutes) that signs a tablet in as the person showing it.
-// The QR is inlined as a data: URL so the token never sits in a fetchable image URL.
+// pairForm asks what the tablet will be called, so a lost one can be found on the devices page.
+func (s *Server) pairForm(c echo.Context) error {
+	ev, err := s.event(c)
+	if err != nil {
+		return err
+	}
+	name, err := s.store.SuggestTabletName(c.Request().Context(), ev.ID)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, pages.PairPage(s.eventChrome(c, ev, "Sign in a tablet", "board"),
+		pages.PairVM{Slug: ev.Slug, Event: ev.Name, Name: name}))
+}
+
+// pairDevice shows a one-time QR (5 minutes) that signs a tablet in for this event's booth only,
+// as the person showing it, for as long as this session lasts. The QR is inlined as a data: URL
+// so the token never sits in a fetchable image URL.
 func (s *Server) pairDevice(c echo.Context) error {
 	ev, err := s.event(c)
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	token, expires, err := s.store.CreateDeviceLogin(c.Request().Context(), u.ID, ev.ID)
+	sess := currentSession(c)
+	vm := pages.PairVM{Slug: ev.Slug, Event: ev.Name, Name: c.FormValue("name")}
+	token, expires, err := s.store.CreateDeviceLogin(c.Request().Context(), sess.User.ID, sess.Device.ID, ev.ID, vm.Name)
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		vm.Name, vm.Error = typedValue(vm.Name), ve.Fields["name"]
+		return render(c, http.StatusUnprocessableEntity, pages.PairPage(s.eventChrome(c, ev, "Sign in a tablet", "board"), vm))
+	}
 	if err != nil {
 		return err
 	}
-	url := s.baseURL + paths.DeviceLogin(token)
-	png, err := qrcode.Encode(url, qrcode.Medium, 384)
+	vm.URL = s.baseURL + paths.DeviceLogin(token)
+	png, err := qrcode.Encode(vm.URL, qrcode.Medium, 384)
 	if err != nil {
 		return err
 	}
-	vm := pages.PairVM{Slug: ev.Slug, Event: ev.Name, URL: url,
-		QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png), Expires: when(ev, expires)}
+	vm.QR, vm.Expires = "data:image/png;base64,"+base64.StdEncoding.EncodeToString(png), when(ev, expires)
 	return render(c, http.StatusOK, pages.PairPage(s.eventChrome(c, ev, "Sign in a tablet", "board"), vm))
 }
 
 var errCodeSpent = echo.NewHTTPError(http.StatusNotFound,
-	"This sign-in code was used already or has expired (codes work once, for 5 minutes). Make a new one on a signed-in device.")
+	"This sign-in code was used already or has expired (codes work once, for 5 minutes, while the person who made it stays signed in). Make a new one on a signed-in device.")
 
 func (s *Server) deviceLoginForm(c echo.Context) error {
-	u, ev, err := s.store.DeviceLoginInfo(c.Request().Context(), c.Param("token"))
+	dl, err := s.store.DeviceLoginInfo(c.Request().Context(), c.Param("token"))
 	if errors.Is(err, models.ErrTokenUsed) {
 		return errCodeSpent
 	}
 	if err != nil {
 		return err
 	}
-	vm := pages.DeviceLoginVM{Token: c.Param("token"), Name: u.Name, Event: ev.Name}
+	vm := pages.DeviceLoginVM{Token: c.Param("token"), Name: dl.User.Name, Event: dl.Event.Name, Device: dl.Name}
 	return render(c, http.StatusOK, pages.DeviceLoginPage(s.chrome(c, "Sign in this tablet", ""), vm))
 }
 
-// deviceLogin spends the code and starts a session on this tablet, straight onto the board.
+// deviceLogin spends the code and starts this tablet's session, straight onto the board.
 func (s *Server) deviceLogin(c echo.Context) error {
-	u, ev, err := s.store.UseDeviceLogin(c.Request().Context(), c.Param("token"))
+	ctx := c.Request().Context()
+	sess, err := s.store.PairDevice(ctx, c.Param("token"), c.Request().UserAgent())
 	if errors.Is(err, models.ErrTokenUsed) {
 		return errCodeSpent
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.signIn(c, u, "Tablet for "+ev.Name+" (QR sign-in)"); err != nil {
+	if err := s.startSession(c, sess.Device.ID); err != nil {
 		return err
 	}
-	return seeOther(c, paths.Event(ev.Slug))
+	return seeOther(c, paths.Event(sess.EventSlug))
 }

@@ -289,3 +289,27 @@ func changeValue(t testing.TB, ctx context.Context, css, value string) {
 		t.Fatalf("set %s to %q: %v", css, value, err)
 	}
 }
+
+// TestAccessibilityOfRecruiterTools runs axe-core on the screens of issue 11 at laptop size: the
+// leads table (plain, filtered with every menu open, empty), the event form, the staff page and
+// the audit log.
+func TestAccessibilityOfRecruiterTools(t *testing.T) {
+	a := newTestApp(t)
+	toolsEvent(t, a)
+	modelstest.Staff(t, a.db, "ada@example.com", models.RoleAdmin)
+	modelstest.Staff(t, a.db, "sam@example.com", models.RoleStaff)
+	u := a.ts.URL
+	ctx := newBrowser(t, laptopW, laptopH, false)
+	run(t, ctx, "sign in", signInSteps(u, "ada@example.com"))
+	for _, p := range []string{"/events/tools/leads", "/events/tools/leads?rating=none&interest=Go&tag=&pos=1",
+		"/events/tools/leads?q=nobody-like-this", "/events/new", "/events/tools/edit", "/staff", "/audit"} {
+		run(t, ctx, "open "+p, chromedp.Navigate(u+p), chromedp.WaitReady(chromedp.CSS(`main`)))
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+			`document.querySelectorAll('details').forEach(d => d.open = true), true`)); err != nil {
+			t.Fatal(err)
+		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s: %d accessibility problem(s):\n  %s", p, len(v), strings.Join(v, "\n  "))
+		}
+	}
+}

@@ -28,7 +28,13 @@ func (s *Server) chrome(c echo.Context, title, section string) layouts.Chrome {
 	}
 	if u := currentUser(c); u != nil {
 		ch.User = &layouts.User{Name: u.Name, Role: u.Role}
+		if t := pairedTablet(c); t != nil {
+			ch.User = &layouts.User{Name: t.Device.Label, Role: layouts.RoleTablet, By: u.Name}
+		}
 		ch.Flash = s.popFlash(c)
+		if ch.User.IsAdmin() {
+			ch.MailNotice = s.mailNotice(c.Request().Context())
+		}
 	}
 	return ch
 }

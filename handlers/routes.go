@@ -8,10 +8,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/static"
 )
 
-// route is one line of the route table: who may use it is part of the line.
+// route is one line of the route table: who may use it (its access level) is part of the line.
 type route struct {
 	method string
 	path   string
@@ -26,7 +27,7 @@ func (s *Server) routes() []route {
 		// probes and assets
 		{http.MethodGet, "/healthz", public, s.healthz, nil},
 		{http.MethodGet, "/readyz", public, s.readyz, nil},
-		{http.MethodGet, "/metrics", public, s.metricsHandler(), nil},
+		{http.MethodGet, "/metrics", operator, s.metricsHandler(), nil},
 		{http.MethodGet, "/static/*", public, echo.WrapHandler(static.Handler()), nil},
 		{http.MethodGet, "/sw.js", public, s.serviceWorker, nil},
 
@@ -36,6 +37,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/setup", public, s.setup, nil},
 		{http.MethodGet, "/login", public, s.loginForm, nil},
 		{http.MethodPost, "/login", public, s.login, nil},
+		{http.MethodGet, "/login/forgot", public, s.forgotForm, nil},
+		{http.MethodPost, "/login/forgot", public, s.forgot, nil},
 		{http.MethodPost, "/logout", public, s.logout, nil},
 		{http.MethodGet, "/reset/:token", public, s.resetForm, nil},
 		{http.MethodPost, "/reset/:token", public, s.reset, nil},
@@ -50,6 +53,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/staff/:id/role", admin, s.staffRole, nil},
 		{http.MethodGet, "/devices", admin, s.deviceList, nil},
 		{http.MethodPost, "/devices/:id/end", admin, s.deviceEnd, nil},
+		{http.MethodGet, "/mail", admin, s.mailStatus, nil},
 		{http.MethodGet, "/audit", admin, s.auditList, nil},
 
 		// events
@@ -59,21 +63,25 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/events/:slug/edit", admin, s.eventEdit, nil},
 		{http.MethodPost, "/events/:slug/edit", admin, s.eventUpdate, nil},
 		{http.MethodPost, "/events/:slug/rotate-key", admin, s.eventRotateKey, nil},
-		{http.MethodGet, "/events/:slug/qr.png", signedIn, s.eventQR, nil},
-		{http.MethodGet, "/events/:slug/poster", signedIn, s.eventPoster, nil},
-		{http.MethodGet, "/events/:slug", signedIn, s.board, nil},
+		{http.MethodGet, "/events/:slug/qr.png", booth, s.eventQR, nil},
+		{http.MethodGet, "/events/:slug/poster", booth, s.eventPoster, nil},
+		{http.MethodGet, "/events/:slug", booth, s.board, nil},
 
-		// the booth: live board, scanning, walk-ins, leads, conversations, tablet sign-in
-		{http.MethodGet, "/events/:slug/live", signedIn, s.boardLive, nil},
-		{http.MethodPost, "/events/:slug/scan", signedIn, s.scan, nil},
-		{http.MethodGet, "/events/:slug/walk-in", signedIn, s.walkInForm, nil},
-		{http.MethodPost, "/events/:slug/walk-in", signedIn, s.walkIn, nil},
-		{http.MethodGet, "/events/:slug/pair", signedIn, s.pairDevice, nil},
+		// the booth: live board, scanning, walk-ins, leads, conversations (paired tablets too,
+		// for their own event), and pairing a tablet (people only)
+		{http.MethodGet, "/events/:slug/live", booth, s.boardLive, nil},
+		{http.MethodPost, "/events/:slug/scan", booth, s.scan, nil},
+		{http.MethodGet, "/events/:slug/walk-in", booth, s.walkInForm, nil},
+		{http.MethodPost, "/events/:slug/walk-in", booth, s.walkIn, nil},
+		{http.MethodGet, "/events/:slug/pair", signedIn, s.pairForm, nil},
+		{http.MethodPost, "/events/:slug/pair", signedIn, s.pairDevice, nil},
 		{http.MethodGet, "/login/qr/:token", public, s.deviceLoginForm, nil},
 		{http.MethodPost, "/login/qr/:token", public, s.deviceLogin, nil},
-		{http.MethodGet, "/leads/:id", signedIn, s.leadShow, nil},
-		{http.MethodPost, "/leads/:id", signedIn, s.leadUpdate, nil},
-		{http.MethodPost, "/leads/:id/conversations", signedIn, s.conversationCreate, nil},
+		{http.MethodGet, "/leads/:id", booth, s.leadShow, nil},
+		{http.MethodPost, "/leads/:id", booth, s.leadUpdate, nil},
+		{http.MethodPost, "/leads/:id/conversations", booth, s.conversationCreate, nil},
+		{http.MethodPost, "/leads/:id/consent", booth, s.leadConsent, nil},
+		{http.MethodPost, "/leads/:id/private-link", booth, s.leadPrivateLink, nil},
 
 		// the recruiters' workspace
 		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
@@ -86,9 +94,11 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/events/:slug/charts", recruiter, s.charts, nil},
 
 		// candidates (public, capability URLs)
-		{http.MethodGet, "/c/:key", public, s.checkInForm, nil},
-		{http.MethodPost, "/c/:key", public, s.checkIn, nil},
+		{http.MethodGet, "/c/:key", public, s.checkInForm, []echo.MiddlewareFunc{s.keepTypingWhenDown}},
+		{http.MethodPost, "/c/:key", public, s.checkIn, []echo.MiddlewareFunc{s.keepTypingWhenDown}},
 		{http.MethodGet, "/thanks/:token", public, s.thanks, nil},
+		{http.MethodGet, "/confirm/:token", public, s.visitConfirmForm, nil},
+		{http.MethodPost, "/confirm/:token", public, s.visitConfirm, nil},
 		{http.MethodGet, "/p/:token", public, s.personal, nil},
 		{http.MethodGet, "/p/:token/qr.png", public, s.personalQR, nil},
 		{http.MethodGet, "/me/:token", public, s.selfService, nil},
@@ -112,7 +122,7 @@ func (s *Server) router() *echo.Echo {
 	e.Use(s.requestLogger())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			s.log.Error("panic", slog.String("request_id", requestID(c)), slog.String("err", err.Error()),
+			s.log.Error("panic", slog.String("request_id", requestID(c)), slog.String("err", models.SafeErrorText(err)),
 				slog.String("stack", string(stack)))
 			return err
 		},
@@ -124,10 +134,11 @@ func (s *Server) router() *echo.Echo {
 		return strings.HasSuffix(p, "/live") || strings.HasSuffix(p, ".png")
 	}}))
 	e.Use(bodyLimits()...)
+	e.Use(rejectUnreadableAddress)
 	e.Use(s.sessionsMW())
 	e.Use(s.csrf())
 	for _, r := range s.routes() {
-		mw := append([]echo.MiddlewareFunc{require(r.access)}, r.mw...)
+		mw := append([]echo.MiddlewareFunc{s.require(r)}, r.mw...)
 		e.Add(r.method, r.path, r.h, mw...)
 	}
 	return e

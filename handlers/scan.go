@@ -31,7 +31,7 @@ func (s *Server) scan(c echo.Context) error {
 		if msg == "" {
 			msg = "That code could not be read. Try again or type the person's email."
 		}
-		return s.boardPage(c, ev, http.StatusUnprocessableEntity, raw, msg)
+		return s.boardPage(c, ev, http.StatusUnprocessableEntity, typedValue(raw), msg)
 	}
 	if err != nil {
 		return err

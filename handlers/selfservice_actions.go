@@ -23,6 +23,7 @@ func (s *Server) selfServiceUpdate(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "We could not read the form. Please reload the page and try again.")
 	}
 	post := bindCheckIn(params)
+	post.In.Email = lead.EmailText() // the address the link was mailed to stays (see leadFields)
 	in, err := models.CheckLead(ev, post.In, false)
 	if err == nil {
 		_, err = s.store.UpdateLead(c.Request().Context(), 0, lead, in)
@@ -39,7 +40,7 @@ func (s *Server) selfServiceUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return seeOther(c, paths.SelfService(lead.SelfToken)+"?done=saved")
+	return seeOther(c, paths.SelfService(c.Param("token"))+"?done=saved")
 }
 
 // selfServiceWithdraw withdraws the ticked consents.
@@ -69,7 +70,7 @@ func (s *Server) selfServiceWithdraw(c echo.Context) error {
 	if err := s.store.WithdrawConsents(c.Request().Context(), lead, purposes); err != nil {
 		return err
 	}
-	return seeOther(c, paths.SelfService(lead.SelfToken)+"?done=withdrawn")
+	return seeOther(c, paths.SelfService(c.Param("token"))+"?done=withdrawn")
 }
 
 // selfServiceDelete erases the candidate's data after a confirmation step (WCAG 3.3.4); the
@@ -81,7 +82,7 @@ func (s *Server) selfServiceDelete(c echo.Context) error {
 	}
 	if c.FormValue("confirm") != "yes" {
 		return render(c, http.StatusOK, pages.SelfServiceDeleteConfirmPage(s.chrome(c, "Delete your data?", ""),
-			lead.SelfToken, ev.Company, ev.Name))
+			c.Param("token"), ev.Company, ev.Name))
 	}
 	if err := s.store.DeleteLead(c.Request().Context(), 0, lead, "candidate"); err != nil {
 		return err
@@ -97,6 +98,17 @@ type exportedData struct {
 	Consents      []exportedConsent      `json:"consents"`
 	Conversations []exportedConversation `json:"conversations"`
 	Scans         []exportedScan         `json:"scans"`
+	Visits        []exportedVisit        `json:"visits"`
+}
+
+// exportedVisit is one check-in or walk-in: what it typed and, for a repeat, what it asked for.
+type exportedVisit struct {
+	At          time.Time           `json:"at"`
+	Source      string              `json:"source"`
+	Repeat      bool                `json:"repeat"`
+	Typed       models.Typed        `json:"typed"`
+	Requested   models.VisitChanges `json:"requested"`
+	ConfirmedAt *time.Time          `json:"confirmed_at"`
 }
 
 type exportedEvent struct {
@@ -171,6 +183,10 @@ func (s *Server) selfServiceExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	visits, err := s.store.Visits(ctx, lead.ID)
+	if err != nil {
+		return err
+	}
 	out := exportedData{ExportedAt: time.Now().UTC(),
 		Event: exportedEvent{Name: ev.Name, Company: ev.Company, Venue: ev.Venue, StartsOn: ev.StartsOn.Format(time.DateOnly),
 			EndsOn: ev.EndsOn.Format(time.DateOnly), RetentionDays: ev.RetentionDays},
@@ -179,7 +195,8 @@ func (s *Server) selfServiceExport(c echo.Context) error {
 			Interests: append([]string{}, lead.Interests...), Tags: append([]string{}, lead.Tags...),
 			Source: lead.Source, Rating: lead.RatingText(),
 			VisitCount: lead.VisitCount, FirstSeenAt: lead.FirstSeenAt, LastSeenAt: lead.LastSeenAt},
-		Consents: []exportedConsent{}, Conversations: []exportedConversation{}, Scans: []exportedScan{}}
+		Consents: []exportedConsent{}, Conversations: []exportedConversation{}, Scans: []exportedScan{},
+		Visits: []exportedVisit{}}
 	for _, cs := range consents {
 		out.Consents = append(out.Consents, exportedConsent{Purpose: cs.Purpose, Granted: cs.Granted,
 			TextVersion: cs.TextVersion, TextSHA256: cs.TextSHA256, Text: cs.TextBody, CapturedBy: cs.CapturedBy,
@@ -191,6 +208,10 @@ func (s *Server) selfServiceExport(c echo.Context) error {
 	}
 	for _, sc := range scans {
 		out.Scans = append(out.Scans, exportedScan{At: sc.At, Kind: sc.Kind, Code: sc.Raw})
+	}
+	for _, v := range visits {
+		out.Visits = append(out.Visits, exportedVisit{At: v.At, Source: v.Source, Repeat: v.Repeat, Typed: v.Typed,
+			Requested: v.Changes, ConfirmedAt: v.ConfirmedAt})
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")

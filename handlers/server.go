@@ -5,6 +5,7 @@ package handlers
 import (
 	"database/sql"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +33,15 @@ type Deps struct {
 	SessionCleanup time.Duration // how often expired sessions are deleted; 0 never
 	Company        string        // default company name for new events
 	TrustProxy     bool          // take the client IP from X-Forwarded-For (behind a load balancer)
+	Mail           MailSetup     // whether and where mail is sent
+	MetricsToken   string        // lets /metrics answer clients other than loopback (Bearer token)
+	StreamRecheck  time.Duration // how often an open live stream re-checks its session; 0: 30 s
+}
+
+// MailSetup says whether mail goes out, and lets handlers wake the sender after queueing one.
+type MailSetup struct {
+	Server string // where mail goes (no credentials); "" when SMTP_URL is not set: mail waits
+	Nudge  func() // wakes this instance's outbox worker; nil when none runs
 }
 
 // Server holds the dependencies shared by every handler.
@@ -41,6 +51,7 @@ type Server struct {
 	log        *slog.Logger
 	baseURL    string
 	secure     bool
+	localOnly  bool // BASE_URL names this machine: phones cannot open its QR codes
 	sessions   *scs.SessionManager
 	metrics    *metrics
 	registry   *prometheus.Registry
@@ -49,10 +60,17 @@ type Server struct {
 	trustProxy bool
 	limits     limiters
 	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
+	mail       MailSetup
+	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
+
+	metricsToken  string
+	routePatterns map[string]bool // the route table's paths: the only route labels metrics use
+	streamRecheck time.Duration
+	recentForms   *formCache // check-in forms recently shown, to show one again while the database is down
 }
 
 type limiters struct {
-	checkinIP, checkinEmail *middleware.RateLimiterMemoryStore
+	checkinIP, checkinEmail, forgot *middleware.RateLimiterMemoryStore
 }
 
 // NewRouter builds the echo instance with every route and middleware.
@@ -70,15 +88,29 @@ func newServer(d Deps) *Server {
 		log:        d.Log,
 		baseURL:    base,
 		secure:     u != nil && u.Scheme == "https",
+		localOnly:  u != nil && isLocalHost(u.Hostname()),
 		rateLimits: d.RateLimits,
 		company:    d.Company,
 		trustProxy: d.TrustProxy,
 		registry:   prometheus.NewRegistry(),
+		mail:       d.Mail,
+
+		metricsToken:  d.MetricsToken,
+		routePatterns: map[string]bool{},
+		streamRecheck: d.StreamRecheck,
+		recentForms:   newFormCache(),
+	}
+	if s.streamRecheck <= 0 {
+		s.streamRecheck = 30 * time.Second
+	}
+	for _, r := range s.routes() {
+		s.routePatterns[r.path] = true
 	}
 	if s.company == "" {
 		s.company = "Our company"
 	}
 	s.metrics = newMetrics(s.registry)
+	s.registry.MustRegister(s.mailWaiting())
 	if d.SQL != nil {
 		s.registry.MustRegister(collectors.NewDBStatsCollector(d.SQL, "boothlead"))
 	}
@@ -104,5 +136,18 @@ func newServer(d Deps) *Server {
 		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
+	s.limits.forgot = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Every(time.Minute), Burst: 10, ExpiresIn: 30 * time.Minute})
 	return s
+}
+
+// isLocalHost reports whether host names this machine only (localhost, a loopback or unspecified
+// address), so that no phone can reach it.
+func isLocalHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }

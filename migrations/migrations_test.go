@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/boothlead/boothlead/migrations"
+	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 )
 
@@ -40,5 +41,40 @@ func TestUpDownUp(t *testing.T) {
 	}
 	if m, err := migrations.Up(ctx, db); err != nil || m != n {
 		t.Fatalf("second up applied %d, %v; want %d", m, err, n)
+	}
+}
+
+// 00010 moves the private links handed out before it into lead_links, as hashes: the links in
+// candidates' bookmarks keep working, and the database no longer holds them in the clear.
+func TestPrivateLinksSurviveAsHashes(t *testing.T) {
+	t.Parallel()
+	db := modelstest.NewEmptySQLDB(t)
+	ctx := context.Background()
+	if _, err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.DownTo(ctx, db, 9); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.ExecContext(ctx, `
+		INSERT INTO events (slug, name, company, starts_on, ends_on, time_zone, checkin_key)
+		VALUES ('old', 'Old', 'Acme', '2026-01-01', '2026-01-02', 'UTC', 'a-check-in-key-of-enough-length');
+		INSERT INTO leads (event_id, name, email, source, personal_token, self_token)
+		VALUES ((SELECT id FROM events), 'Ada', 'ada@example.com', 'self_checkin', 'p-token', 'the-old-self-token')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM lead_links WHERE token_hash = $1 AND purpose = 'self'`,
+		models.HashToken("the-old-self-token")).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the old private link as a hash: %d rows, %v", n, err)
+	}
+	var cols int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
+		WHERE table_name = 'leads' AND column_name = 'self_token'`).Scan(&cols); err != nil || cols != 0 {
+		t.Fatalf("leads.self_token still there: %d, %v", cols, err)
 	}
 }

@@ -23,6 +23,14 @@ const (
 	CapturedByStaff     = "staff"
 )
 
+// PurposeName says a consent's purpose in words, as candidates read it.
+func PurposeName(p string) string {
+	if p == PurposeTalentPool {
+		return "Talent pool"
+	}
+	return "Contact about jobs"
+}
+
 // TalentPoolMonths is how long a talent-pool consent lets the company keep someone's details,
 // counted from the last contact (CNIL's guidance is at most two years).
 const TalentPoolMonths = 24

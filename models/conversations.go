@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type Conversation struct {
 	FollowUp    string
 	HappenedAt  time.Time
 	ReceivedAt  time.Time
+	Corrects    *int64 // the earlier conversation this one corrects (nothing is ever changed)
 	StaffName   string `gorm:"->;-:migration"`
 }
 
@@ -39,6 +41,7 @@ func (c Conversation) RatingText() string {
 type ConversationInput struct {
 	ClientID, Notes, Rating, FollowUp, CapturedAt string
 	Interests                                     []string
+	Corrects                                      string // the id of the conversation this corrects, or ""
 }
 
 // NewConversation validates a conversation for a lead of ev by staff member staffID. CapturedAt
@@ -72,6 +75,14 @@ func NewConversation(ev Event, lead Lead, staffID int64, in ConversationInput, n
 	if c.Notes == "" && c.Rating == nil && len(c.Interests) == 0 && c.FollowUp == "" && e["notes"] == "" {
 		e.add("notes", "Write a note, or pick a rating, an interest or a follow-up.")
 	}
+	if v := strings.TrimSpace(in.Corrects); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			e.add("notes", "The entry this corrects could not be found; reload the page and try again.")
+		} else {
+			c.Corrects = &id
+		}
+	}
 	c.HappenedAt = now
 	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(in.CapturedAt)); err == nil &&
 		t.Before(now.Add(5*time.Minute)) && t.After(now.Add(-30*24*time.Hour)) {
@@ -87,10 +98,19 @@ func (s *Store) AddConversation(ctx context.Context, ev Event, c Conversation) (
 	var out Conversation
 	created := false
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if c.Corrects != nil {
+			var n int64
+			if err := tx.Model(&Conversation{}).Where("id = ? AND lead_id = ?", *c.Corrects, c.LeadID).Count(&n).Error; err != nil {
+				return fmt.Errorf("models: corrected conversation: %w", err)
+			}
+			if n == 0 {
+				return &ValidationError{Fields: map[string]string{"notes": "The entry this corrects is not one of this person's; reload the page and try again."}}
+			}
+		}
 		res := tx.Raw(`INSERT INTO conversations (client_id, lead_id, staff_user_id, notes, rating, interests,
-			follow_up, happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			follow_up, happened_at, corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (client_id) DO NOTHING RETURNING *`,
-			c.ClientID, c.LeadID, c.StaffUserID, c.Notes, c.Rating, c.Interests, c.FollowUp, c.HappenedAt).Scan(&out)
+			c.ClientID, c.LeadID, c.StaffUserID, c.Notes, c.Rating, c.Interests, c.FollowUp, c.HappenedAt, c.Corrects).Scan(&out)
 		if res.Error != nil {
 			return fmt.Errorf("models: add conversation: %w", res.Error)
 		}

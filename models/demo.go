@@ -92,7 +92,7 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 		}
 		for i, v := range []string{id, l.Name, l.Email, l.Phone, l.Company, l.Title, l.LinkedIn, l.GitHub, l.CVURL,
 			l.Message, interests.(string), l.Source, l.BadgeCode, strconv.Itoa(visits), ts(l.FirstSeen), ts(last),
-			NewToken(24), NewToken(32), rating, ratedAt, tags.(string)} {
+			NewToken(personalTokenBytes), "", rating, ratedAt, tags.(string)} {
 			lc[i] = append(lc[i], v)
 		}
 		for _, c := range l.Conversations {
@@ -117,17 +117,16 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 		}
 	}
 	err := tx.Exec(`INSERT INTO leads (id, event_id, name, email, phone, company, title, linkedin, github, cv_url,
-		message, interests, source, badge_code, visit_count, first_seen_at, last_seen_at, personal_token, self_token,
+		message, interests, source, badge_code, visit_count, first_seen_at, last_seen_at, personal_token,
 		rating, rating_at, tags)
 		SELECT t.id::uuid, ?, t.name, NULLIF(t.email, ''), t.phone, t.company, t.title, t.linkedin, t.github, t.cv,
 			t.message, t.interests::text[], t.source, NULLIF(t.badge, ''), t.visits::int, t.first::timestamptz,
-			t.last::timestamptz, t.ptoken, t.stoken, NULLIF(t.rating, ''), NULLIF(t.rated, '')::timestamptz,
-			t.tags::text[]
+			t.last::timestamptz, t.ptoken, NULLIF(t.rating, ''), NULLIF(t.rated, '')::timestamptz, t.tags::text[]
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[])
 		AS t(id, name, email, phone, company, title, linkedin, github, cv, message, interests, source, badge, visits,
-			first, last, ptoken, stoken, rating, rated, tags)`,
+			first, last, ptoken, unused, rating, rated, tags)`,
 		ev.ID, lc[0], lc[1], lc[2], lc[3], lc[4], lc[5], lc[6], lc[7], lc[8], lc[9], lc[10], lc[11], lc[12], lc[13],
 		lc[14], lc[15], lc[16], lc[17], lc[18], lc[19], lc[20]).Error
 	if err != nil {

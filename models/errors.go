@@ -16,6 +16,8 @@ var (
 	ErrBadLogin      = errors.New("wrong email or password")
 	ErrTokenUsed     = errors.New("token used or expired")
 	ErrCheckInClosed = errors.New("check-in closed")
+	// ErrNoConsent means a mail was asked for a lead without the consent (or address) it needs.
+	ErrNoConsent = errors.New("no contact consent")
 )
 
 // ValidationError maps form field names to messages that are safe to show users.

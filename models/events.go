@@ -48,6 +48,10 @@ func (e Event) Location() *time.Location {
 	return time.UTC
 }
 
+// DeleteAfter is the day the event's leads are deleted (unless in the talent pool): retention
+// counts from the event's last day.
+func (e Event) DeleteAfter() time.Time { return e.EndsOn.AddDate(0, 0, e.RetentionDays) }
+
 // EventInput is what the event form or the CLI gives. Dates are YYYY-MM-DD; interests are
 // separated by commas or new lines.
 type EventInput struct {

@@ -3,7 +3,10 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -11,29 +14,64 @@ import (
 	"gorm.io/gorm"
 )
 
-// leadChannel is the Postgres NOTIFY channel that announces new and updated leads. Notifying
-// inside the write's transaction means listeners hear of it only once it is committed, and on
-// every app instance.
-const leadChannel = "boothlead_leads"
+// Postgres NOTIFY channels. Notifying inside the write's transaction means listeners hear of it
+// only once it is committed, and on every app instance.
+const (
+	leadChannel    = "boothlead_leads"   // a lead of an event was created or changed
+	revokedChannel = "boothlead_revoked" // sessions or devices were ended: open streams re-check theirs
+)
 
-// LeadNotice says that a lead of an event was created or changed.
+// LeadNotice says that a lead of an event was created or changed; Seq numbers the change (the
+// lead_changes row), so a board can say which changes it has seen.
 type LeadNotice struct {
 	EventID int64  `json:"event_id"`
 	LeadID  string `json:"lead_id"`
+	Seq     int64  `json:"seq"`
 }
 
+// notifyLead records a change of a lead in the change log and announces it.
 func notifyLead(tx *gorm.DB, eventID int64, leadID string) error {
-	b, _ := json.Marshal(LeadNotice{EventID: eventID, LeadID: leadID})
-	return tx.Exec("SELECT pg_notify(?, ?)", leadChannel, string(b)).Error
+	var seq int64
+	if err := tx.Raw(`INSERT INTO lead_changes (event_id, lead_id) VALUES (?, ?) RETURNING id`, eventID, leadID).
+		Row().Scan(&seq); err != nil {
+		return fmt.Errorf("models: record lead change: %w", err)
+	}
+	b, _ := json.Marshal(LeadNotice{EventID: eventID, LeadID: leadID, Seq: seq})
+	if err := tx.Exec("SELECT pg_notify(?, ?)", leadChannel, string(b)).Error; err != nil {
+		return fmt.Errorf("models: notify lead change: %w", err)
+	}
+	return nil
 }
 
-// Hub listens on Postgres for lead notices and fans them out to subscribers of each event (the
-// open booth boards of this instance). It reconnects by itself.
+// notifyRevoked tells every instance that sessions ended, so open live streams check their own.
+func notifyRevoked(tx *gorm.DB) error {
+	if err := tx.Exec("SELECT pg_notify(?, '')", revokedChannel).Error; err != nil {
+		return fmt.Errorf("models: notify revocation: %w", err)
+	}
+	return nil
+}
+
+// Listener reconnection: the first retry comes at once, then the pause doubles up to
+// listenMaxPause, and it starts from the bottom again after every successful connection, so a
+// listener that lost its database reconnects within listenMaxPause of the database answering.
+// A failed attempt costs a refused TCP connection: trying twice a second during an outage is
+// cheap, and boards catch up within half a second once the database is back.
+const (
+	listenMinPause = 100 * time.Millisecond
+	listenMaxPause = 500 * time.Millisecond
+	// listenIdle is how long the listener waits for a notification before it pings, so a
+	// connection that died silently (no reset from the network) is noticed and replaced.
+	listenIdle = 15 * time.Second
+)
+
+// Hub listens on Postgres for lead notices and revocations and fans them out to the open live
+// streams of this instance. It reconnects by itself and, after a reconnection, tells every
+// stream to catch up on what it may have missed.
 type Hub struct {
 	url    string
 	log    *slog.Logger
 	mu     sync.Mutex
-	subs   map[int64]map[chan LeadNotice]struct{}
+	subs   map[int64]map[*Subscription]struct{}
 	closed bool
 	ready  chan struct{}
 	once   sync.Once
@@ -41,89 +79,157 @@ type Hub struct {
 
 // NewHub returns a hub that will listen on the database at url once Run is called.
 func NewHub(url string, log *slog.Logger) *Hub {
-	return &Hub{url: url, log: log, subs: map[int64]map[chan LeadNotice]struct{}{}, ready: make(chan struct{})}
+	return &Hub{url: url, log: log, subs: map[int64]map[*Subscription]struct{}{}, ready: make(chan struct{})}
 }
 
 // Ready is closed once the hub listens for the first time.
 func (h *Hub) Ready() <-chan struct{} { return h.ready }
 
-// Run listens until ctx ends, reconnecting with a growing pause after failures.
+// Run listens until ctx ends, reconnecting promptly after failures.
 func (h *Hub) Run(ctx context.Context) {
-	pause := 200 * time.Millisecond
+	pause := listenMinPause
 	for ctx.Err() == nil {
-		err := h.listen(ctx)
+		connected, err := h.listen(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		h.log.Warn("live updates: listener lost, reconnecting", slog.String("err", err.Error()),
-			slog.Duration("in", pause))
+		if connected {
+			pause = listenMinPause
+		}
+		wait := pause/2 + rand.N(pause/2+1) // jitter: instances do not reconnect in lockstep
+		h.log.Warn("live updates: listener lost, reconnecting", slog.String("err", SafeErrorText(err)),
+			slog.Duration("in", wait))
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(pause):
+		case <-time.After(wait):
 		}
-		if pause < 5*time.Second {
-			pause *= 2
-		}
+		pause = min(pause*2, listenMaxPause)
 	}
 }
 
-func (h *Hub) listen(ctx context.Context) error {
+// listen holds one listening connection until it fails; connected reports whether it got as far
+// as listening.
+func (h *Hub) listen(ctx context.Context) (connected bool, err error) {
 	conn, err := pgx.Connect(ctx, h.url)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+leadChannel); err != nil {
-		return err
+	if _, err := conn.Exec(ctx, "LISTEN "+leadChannel+"; LISTEN "+revokedChannel); err != nil {
+		return false, err
 	}
 	h.once.Do(func() { close(h.ready) })
+	// Whatever was announced while no connection listened is lost: every stream catches up from
+	// the change log, and re-checks its session in case a revocation was among it.
+	h.broadcast(func(s *Subscription) { signal(s.resync); signal(s.recheck) })
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wctx, cancel := context.WithTimeout(ctx, listenIdle)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
 		if err != nil {
-			return err
+			if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				err = conn.Ping(pctx)
+				cancel()
+				if err == nil {
+					continue
+				}
+			}
+			return true, err
 		}
-		var notice LeadNotice
-		if json.Unmarshal([]byte(n.Payload), &notice) != nil {
-			continue
+		switch n.Channel {
+		case revokedChannel:
+			h.broadcast(func(s *Subscription) { signal(s.recheck) })
+		case leadChannel:
+			var notice LeadNotice
+			if json.Unmarshal([]byte(n.Payload), &notice) == nil {
+				h.publish(notice)
+			}
 		}
-		h.publish(notice)
 	}
 }
 
 func (h *Hub) publish(n LeadNotice) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs[n.EventID] {
+	for s := range h.subs[n.EventID] {
 		select {
-		case ch <- n:
-		default: // a slow board misses a notice rather than blocking everyone; it catches up on refresh
+		case s.notices <- n:
+		default: // a slow board misses a notice rather than blocking everyone, and catches up
+			signal(s.resync)
 		}
 	}
 }
 
-// Subscribe returns a channel of notices for one event and a function that ends the
-// subscription. The channel is closed when the hub closes.
-func (h *Hub) Subscribe(eventID int64) (<-chan LeadNotice, func()) {
-	ch := make(chan LeadNotice, 32)
+func (h *Hub) broadcast(fn func(*Subscription)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, set := range h.subs {
+		for s := range set {
+			fn(s)
+		}
+	}
+}
+
+// signal wakes whoever waits on ch; signals that were not taken yet coalesce.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// Subscription is one open live stream's feed from the hub.
+type Subscription struct {
+	eventID int64
+	notices chan LeadNotice
+	resync  chan struct{}
+	recheck chan struct{}
+	hub     *Hub
+}
+
+// Notices delivers the event's lead changes; it is closed when the hub closes.
+func (s *Subscription) Notices() <-chan LeadNotice { return s.notices }
+
+// Resync fires when notices may have been missed (the listener reconnected, or this stream fell
+// behind): the stream should replay the change log from the last change it sent.
+func (s *Subscription) Resync() <-chan struct{} { return s.resync }
+
+// Recheck fires when sessions or devices were ended somewhere: the stream should check that its
+// own is still valid.
+func (s *Subscription) Recheck() <-chan struct{} { return s.recheck }
+
+// Close ends the subscription.
+func (s *Subscription) Close() {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s.eventID][s]; ok {
+		delete(h.subs[s.eventID], s)
+		if len(h.subs[s.eventID]) == 0 {
+			delete(h.subs, s.eventID)
+		}
+		close(s.notices)
+	}
+}
+
+// Subscribe returns a feed of one event's notices. Its Notices channel is closed when the hub
+// closes.
+func (h *Hub) Subscribe(eventID int64) *Subscription {
+	s := &Subscription{eventID: eventID, notices: make(chan LeadNotice, 64), resync: make(chan struct{}, 1),
+		recheck: make(chan struct{}, 1), hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		close(ch)
-		return ch, func() {}
+		close(s.notices)
+		return s
 	}
 	if h.subs[eventID] == nil {
-		h.subs[eventID] = map[chan LeadNotice]struct{}{}
+		h.subs[eventID] = map[*Subscription]struct{}{}
 	}
-	h.subs[eventID][ch] = struct{}{}
-	return ch, func() {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if _, ok := h.subs[eventID][ch]; ok {
-			delete(h.subs[eventID], ch)
-			close(ch)
-		}
-	}
+	h.subs[eventID][s] = struct{}{}
+	return s
 }
 
 // Close ends every subscription (at shutdown, so streams finish and the server can stop).
@@ -132,9 +238,9 @@ func (h *Hub) Close() {
 	defer h.mu.Unlock()
 	h.closed = true
 	for _, set := range h.subs {
-		for ch := range set {
-			close(ch)
+		for s := range set {
+			close(s.notices)
 		}
 	}
-	h.subs = map[int64]map[chan LeadNotice]struct{}{}
+	h.subs = map[int64]map[*Subscription]struct{}{}
 }

@@ -46,7 +46,6 @@ type Lead struct {
 	FirstSeenAt   time.Time
 	LastSeenAt    time.Time
 	PersonalToken string
-	SelfToken     string
 	Rating        *string
 	RatingAt      *time.Time
 	CreatedBy     *int64
@@ -229,107 +228,6 @@ func cleanProfileURL(e errs, field, label, s, host, prefix, help string) string 
 	return s
 }
 
-// CheckIn records a candidate's self check-in. The same email at the same event updates that
-// lead (new non-empty values win, interests merge), counts a visit and appends the consents;
-// the unique index makes concurrent identical check-ins land on one lead. created reports
-// whether the lead is new.
-func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (Lead, bool, error) {
-	return s.upsertPerson(ctx, ev, in, SourceSelfCheckIn, 0)
-}
-
-// AddWalkIn records a person staff added by hand; consent is captured by staff. A repeated
-// client_id returns the lead the first request made.
-func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadInput) (Lead, bool, error) {
-	return s.upsertPerson(ctx, ev, in, SourceStaffManual, staffID)
-}
-
-const upsertPersonSQL = `
-INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url, message,
-	interests, source, personal_token, self_token, created_by)
-VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, @message,
-	@interests, @source, @ptoken, @stoken, NULLIF(@staff, 0))
-ON CONFLICT (event_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET
-	name = COALESCE(NULLIF(EXCLUDED.name, ''), l.name),
-	email = EXCLUDED.email,
-	phone = COALESCE(NULLIF(EXCLUDED.phone, ''), l.phone),
-	company = COALESCE(NULLIF(EXCLUDED.company, ''), l.company),
-	title = COALESCE(NULLIF(EXCLUDED.title, ''), l.title),
-	linkedin = COALESCE(NULLIF(EXCLUDED.linkedin, ''), l.linkedin),
-	github = COALESCE(NULLIF(EXCLUDED.github, ''), l.github),
-	cv_url = COALESCE(NULLIF(EXCLUDED.cv_url, ''), l.cv_url),
-	message = COALESCE(NULLIF(EXCLUDED.message, ''), l.message),
-	interests = ARRAY(SELECT x FROM unnest(l.interests || EXCLUDED.interests) WITH ORDINALITY AS t(x, n)
-		GROUP BY x ORDER BY min(n)),
-	visit_count = l.visit_count + 1,
-	last_seen_at = now(),
-	updated_at = now()
-RETURNING l.*, (xmax = 0) AS inserted`
-
-type upserted struct {
-	Lead
-	Inserted bool `gorm:"->;-:migration"`
-}
-
-func (s *Store) upsertPerson(ctx context.Context, ev Event, in LeadInput, source string, staffID int64) (Lead, bool, error) {
-	var row upserted
-	replay := false
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		if in.ClientID != "" {
-			lead, found, err := capturedLead(tx, in.ClientID)
-			if err != nil || found {
-				row.Lead, replay = lead, found
-				return err
-			}
-		}
-		texts, err := currentConsentTexts(tx, ev.ID)
-		if err != nil {
-			return err
-		}
-		if (in.Consent && in.ContactTextID != 0 && in.ContactTextID != texts.Contact.ID) ||
-			(in.TalentPool && in.TalentPoolTextID != 0 && in.TalentPoolTextID != texts.TalentPool.ID) {
-			return ErrConsentTextChanged
-		}
-		interests := StringList(in.Interests)
-		if interests == nil {
-			interests = StringList{}
-		}
-		err = tx.Raw(upsertPersonSQL, map[string]any{
-			"event": ev.ID, "name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company,
-			"title": in.Title, "linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message,
-			"interests": interests, "source": source, "ptoken": NewToken(24), "stoken": NewToken(32),
-			"staff": staffID,
-		}).Scan(&row).Error
-		if err != nil {
-			return fmt.Errorf("models: upsert lead: %w", err)
-		}
-		by := CapturedByCandidate
-		if staffID != 0 {
-			by = CapturedByStaff
-		}
-		if in.Consent {
-			if err := addConsent(tx, row.ID, texts.Contact, by, staffID); err != nil {
-				return err
-			}
-		}
-		if in.TalentPool {
-			if err := addConsent(tx, row.ID, texts.TalentPool, by, staffID); err != nil {
-				return err
-			}
-		}
-		if in.ClientID != "" {
-			if err := tx.Exec("INSERT INTO captures (client_id, lead_id, kind) VALUES (?, ?, 'walk_in')",
-				in.ClientID, row.ID).Error; err != nil {
-				return fmt.Errorf("models: record capture: %w", err)
-			}
-		}
-		return notifyLead(tx, ev.ID, row.ID)
-	})
-	if err != nil {
-		return Lead{}, false, err
-	}
-	return row.Lead, row.Inserted && !replay, nil
-}
-
 // capturedLead returns the lead a device capture made before, holding a lock on the capture id
 // for the rest of the transaction so a concurrent re-send waits and then finds it.
 func capturedLead(tx *gorm.DB, clientID string) (Lead, bool, error) {
@@ -365,16 +263,6 @@ func (s *Store) LeadByID(ctx context.Context, id string) (Lead, error) {
 		return Lead{}, ErrNotFound
 	}
 	return s.leadWhere(ctx, "id = ?", id)
-}
-
-// LeadByPersonalToken returns the lead whose personal QR carries token.
-func (s *Store) LeadByPersonalToken(ctx context.Context, token string) (Lead, error) {
-	return s.leadWhere(ctx, "personal_token = ?", token)
-}
-
-// LeadBySelfToken returns the lead whose private page link carries token.
-func (s *Store) LeadBySelfToken(ctx context.Context, token string) (Lead, error) {
-	return s.leadWhere(ctx, "self_token = ?", token)
 }
 
 func (s *Store) leadWhere(ctx context.Context, where string, arg any) (Lead, error) {

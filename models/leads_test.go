@@ -242,70 +242,93 @@ func sha(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func TestCheckInSameEmailUpdatesOneLead(t *testing.T) {
+func TestCheckInSameEmailCountsAVisitAndKeepsTheRequestForConfirmation(t *testing.T) {
 	t.Parallel()
 	db := modelstest.New(t)
 	ctx := context.Background()
 	ev := modelstest.Event(t, db, "dedup", "Backend", "Data", "SRE")
 
-	first, created, err := db.Store.CheckIn(ctx, ev, models.LeadInput{Name: "Ada", Email: "Ada@Example.com",
+	first, err := db.Store.CheckIn(ctx, ev, models.LeadInput{Name: "Ada", Email: "Ada@Example.com",
 		Phone: "+44 20 7946 0958", Company: "Engines Ltd", Interests: []string{"Backend"}, Consent: true})
-	if err != nil || !created {
-		t.Fatalf("first check-in: created %v, %v", created, err)
+	if err != nil || !first.Created || first.Visit.Repeat || first.ThanksToken == "" {
+		t.Fatalf("first check-in: %+v, %v", first, err)
 	}
-	second, created, err := db.Store.CheckIn(ctx, ev, models.LeadInput{Name: "Ada Lovelace", Email: "ada@example.COM",
+	second, err := db.Store.CheckIn(ctx, ev, models.LeadInput{Name: "Ada Lovelace", Email: "ada@example.COM",
 		Company: "", Title: "Programmer", Interests: []string{"Data", "Backend"}, Consent: true, TalentPool: true})
-	if err != nil || created {
-		t.Fatalf("second check-in: created %v, %v", created, err)
+	if err != nil || second.Created || !second.Visit.Repeat {
+		t.Fatalf("second check-in: %+v, %v", second, err)
 	}
-	if second.ID != first.ID || second.PersonalToken != first.PersonalToken || second.SelfToken != first.SelfToken {
+	if second.Lead.ID != first.Lead.ID || second.Lead.PersonalToken != first.Lead.PersonalToken {
 		t.Fatalf("second check-in made another lead or new tokens")
+	}
+	if second.ThanksToken == first.ThanksToken || *second.Visit.Code == *first.Visit.Code {
+		t.Fatalf("two submissions share a confirmation token or code")
 	}
 	if n, _ := db.Store.CountLeads(ctx, ev.ID); n != 1 {
 		t.Fatalf("%d leads, want 1", n)
 	}
-	got, err := db.Store.LeadByID(ctx, first.ID)
+	got, err := db.Store.LeadByID(ctx, first.Lead.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.VisitCount != 2 || !got.LastSeenAt.After(got.FirstSeenAt) && !got.LastSeenAt.Equal(got.FirstSeenAt) {
+	if got.VisitCount != 2 || got.LastSeenAt.Before(got.FirstSeenAt) {
 		t.Errorf("visit count %d (want 2), first %v last %v", got.VisitCount, got.FirstSeenAt, got.LastSeenAt)
 	}
-	if got.Name != "Ada Lovelace" || got.Phone != "+44 20 7946 0958" || got.Company != "Engines Ltd" || got.Title != "Programmer" {
-		t.Errorf("merge: new non-empty values win, empty ones keep the old: %+v", got)
+	if got.Name != "Ada" || got.Phone != "+44 20 7946 0958" || got.Company != "Engines Ltd" || got.Title != "" ||
+		got.EmailText() != "Ada@Example.com" || !slices.Equal(got.Interests, []string{"Backend"}) {
+		t.Errorf("a repeat changed what was stored before any confirmation: %+v", got)
 	}
-	if got.EmailText() != "ada@example.COM" {
-		t.Errorf("email shown as %q, want the latest as typed", got.EmailText())
+	want := models.VisitChanges{
+		Fields:    []models.FieldChange{{Field: "name", From: "Ada", To: "Ada Lovelace"}, {Field: "title", From: "", To: "Programmer"}},
+		Interests: []string{"Data"},
 	}
-	if !slices.Equal(got.Interests, []string{"Backend", "Data"}) {
-		t.Errorf("interests %q, want [Backend Data]", got.Interests)
+	ch := second.Visit.Changes
+	if !slices.Equal(ch.Fields, want.Fields) || !slices.Equal(ch.Interests, want.Interests) ||
+		len(ch.Consents) != 1 || ch.Consents[0].Purpose != models.PurposeTalentPool {
+		t.Errorf("the repeat's request: %+v", ch)
 	}
-
 	texts, err := db.Store.CurrentConsentTexts(ctx, ev.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	consents, err := db.Store.Consents(ctx, first.ID)
+	consents, err := db.Store.Consents(ctx, first.Lead.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var purposes []string
-	for _, c := range consents {
-		purposes = append(purposes, c.Purpose)
-		text := texts.Contact
-		if c.Purpose == models.PurposeTalentPool {
-			text = texts.TalentPool
-		}
-		if !c.Granted || c.CapturedBy != models.CapturedByCandidate || c.StaffUserID != nil || c.At.IsZero() ||
-			c.TextVersion != 1 || c.TextSHA256 != sha(text.Body) || c.TextBody != text.Body || c.ConsentTextID != text.ID {
-			t.Errorf("consent not recorded with its text, version, hash, time and who: %+v", c)
-		}
+	if len(consents) != 1 {
+		t.Fatalf("consents %+v, want only the first check-in's contact consent", consents)
 	}
-	if !slices.Equal(purposes, []string{"contact", "contact", "talent_pool"}) {
-		t.Errorf("consents %q, want each visit's consents appended", purposes)
+	c := consents[0]
+	if !c.Granted || c.CapturedBy != models.CapturedByCandidate || c.StaffUserID != nil || c.At.IsZero() ||
+		c.TextVersion != 1 || c.TextSHA256 != sha(texts.Contact.Body) || c.TextBody != texts.Contact.Body {
+		t.Errorf("consent not recorded with its text, version, hash, time and who: %+v", c)
 	}
 	if !strings.Contains(texts.Contact.Body, "Acme Robotics") || !strings.Contains(texts.Contact.Body, "90 days") {
 		t.Errorf("default consent text should name the company and the retention: %q", texts.Contact.Body)
+	}
+
+	// the owner confirms from the mail: the request is applied once
+	token, err := db.Store.IssueConfirmLink(ctx, first.Lead.ID, second.Visit.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Store.ConfirmVisit(ctx, "wrong"); !errors.Is(err, models.ErrTokenUsed) {
+		t.Errorf("a wrong confirm token: %v", err)
+	}
+	if _, err := db.Store.ConfirmVisit(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Store.ConfirmVisit(ctx, token); !errors.Is(err, models.ErrTokenUsed) {
+		t.Errorf("a confirm link used twice: %v", err)
+	}
+	got, _ = db.Store.LeadByID(ctx, first.Lead.ID)
+	if got.Name != "Ada Lovelace" || got.Title != "Programmer" || got.Company != "Engines Ltd" ||
+		!slices.Equal(got.Interests, []string{"Backend", "Data"}) {
+		t.Errorf("after confirmation: %+v", got)
+	}
+	consents, _ = db.Store.Consents(ctx, first.Lead.ID)
+	if len(consents) != 2 || consents[1].Purpose != models.PurposeTalentPool || consents[1].CapturedBy != models.CapturedByCandidate {
+		t.Errorf("consents after confirmation: %+v", consents)
 	}
 }
 
@@ -323,7 +346,7 @@ func TestCheckInConcurrentIdenticalLeavesOneLead(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			l, c, err := db.Store.CheckIn(context.Background(), ev, models.LeadInput{Name: "Grace", Email: "grace@example.com",
+			res, err := db.Store.CheckIn(context.Background(), ev, models.LeadInput{Name: "Grace", Email: "grace@example.com",
 				Interests: []string{"Backend"}, Consent: true})
 			mu.Lock()
 			defer mu.Unlock()
@@ -331,8 +354,8 @@ func TestCheckInConcurrentIdenticalLeavesOneLead(t *testing.T) {
 				t.Errorf("check-in: %v", err)
 				return
 			}
-			ids[l.ID] = true
-			if c {
+			ids[res.Lead.ID] = true
+			if res.Created {
 				created++
 			}
 		}()
@@ -351,8 +374,8 @@ func TestCheckInConcurrentIdenticalLeavesOneLead(t *testing.T) {
 			t.Errorf("visit count %d, want %d", l.VisitCount, n)
 		}
 		cs, _ := db.Store.Consents(context.Background(), id)
-		if len(cs) != n {
-			t.Errorf("%d consents, want %d", len(cs), n)
+		if len(cs) != 1 {
+			t.Errorf("%d consents, want 1: repeats add none", len(cs))
 		}
 	}
 }
@@ -371,7 +394,7 @@ func TestCheckInRefusesAChangedConsentText(t *testing.T) {
 	}
 	in := models.LeadInput{Name: "Ada", Email: "ada@example.com", Consent: true,
 		ContactTextID: shown.Contact.ID, TalentPoolTextID: shown.TalentPool.ID}
-	if _, _, err := db.Store.CheckIn(ctx, ev, in); !errors.Is(err, models.ErrConsentTextChanged) {
+	if _, err := db.Store.CheckIn(ctx, ev, in); !errors.Is(err, models.ErrConsentTextChanged) {
 		t.Fatalf("check-in with the old text: %v, want ErrConsentTextChanged", err)
 	}
 	if n, _ := db.Store.CountLeads(ctx, ev.ID); n != 0 {
@@ -382,11 +405,11 @@ func TestCheckInRefusesAChangedConsentText(t *testing.T) {
 		t.Fatalf("versions: contact %d (want 2), pool id %d (want unchanged %d)", now.Contact.Version, now.TalentPool.ID, shown.TalentPool.ID)
 	}
 	in.ContactTextID = now.Contact.ID
-	l, _, err := db.Store.CheckIn(ctx, ev, in)
+	res, err := db.Store.CheckIn(ctx, ev, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, _ := db.Store.Consents(ctx, l.ID)
+	cs, _ := db.Store.Consents(ctx, res.Lead.ID)
 	if len(cs) != 1 || cs[0].TextVersion != 2 {
 		t.Fatalf("consents %+v, want one on version 2", cs)
 	}

@@ -39,7 +39,13 @@ func (s *Store) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 		if err != nil {
 			return fmt.Errorf("models: count expired leads: %w", err)
 		}
-		if dryRun || res.Leads == 0 {
+		if dryRun {
+			return nil
+		}
+		if err := pruneSpent(tx); err != nil {
+			return err
+		}
+		if res.Leads == 0 {
 			return nil
 		}
 		if err := tx.Exec(`DELETE FROM leads WHERE id IN (SELECT id FROM (`+expiredLeads+`) x)`, TalentPoolMonths).Error; err != nil {
@@ -48,4 +54,22 @@ func (s *Store) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 		return audit(tx, 0, "purge", 0, "", map[string]any{"leads": res.Leads, "events": res.Events})
 	})
 	return res, err
+}
+
+// pruneSpent deletes what has done its work: outbox rows sent or given up a month ago, and
+// confirm and password links that are used or expired (they open nothing any more).
+func pruneSpent(tx *gorm.DB) error {
+	if _, err := pruneOutbox(tx); err != nil {
+		return err
+	}
+	err := tx.Exec(`DELETE FROM lead_links WHERE purpose = 'confirm'
+		AND (used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days')`).Error
+	if err != nil {
+		return fmt.Errorf("models: prune confirm links: %w", err)
+	}
+	err = tx.Exec(`DELETE FROM password_resets WHERE used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'`).Error
+	if err != nil {
+		return fmt.Errorf("models: prune password links: %w", err)
+	}
+	return nil
 }

@@ -22,11 +22,11 @@ func TestPurgeAppliesRetention(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, _, err := db.Store.CheckIn(ctx, ev, in)
+		res, err := db.Store.CheckIn(ctx, ev, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return l
+		return res.Lead
 	}
 	gone := add(old, "gone@example.com", false)
 	pool := add(old, "pool@example.com", true)

@@ -36,6 +36,10 @@ func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in Sca
 	if len(in.Raw) > MaxScanLen {
 		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "That code is too long to be a badge."}}
 	}
+	if !Storable(in.Raw) {
+		return Lead{}, false, &ValidationError{Fields: map[string]string{
+			"code": "That code holds bytes that are not text (a NUL or broken characters). Scan it again, or type the person's email."}}
+	}
 	if !isUUID(in.ClientID) {
 		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "This form is missing its capture id; reload the page and try again."}}
 	}
@@ -49,13 +53,14 @@ func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in Sca
 			return fmt.Errorf("models: scan by client id: %w", err)
 		}
 		if in.PersonalToken != "" {
-			err := tx.Where("personal_token = ? AND event_id = ?", in.PersonalToken, ev.ID).Take(&lead.Lead).Error
-			if errors.Is(err, gorm.ErrRecordNotFound) {
+			l, err := leadByPersonalCode(tx, in.PersonalToken)
+			if errors.Is(err, ErrNotFound) || (err == nil && l.EventID != ev.ID) {
 				return &ValidationError{Fields: map[string]string{"code": "This personal QR code is not from this event's check-in."}}
 			}
 			if err != nil {
-				return fmt.Errorf("models: lead by personal token: %w", err)
+				return err
 			}
+			lead.Lead = l
 		} else if err := upsertScanned(tx, ev, staffID, in, &lead); err != nil {
 			return err
 		}
@@ -74,7 +79,7 @@ func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upse
 	fields := map[string]any{
 		"event": ev.ID, "name": clip(nfc(in.Name), 200), "phone": clip(in.Phone, 40), "company": clip(nfc(in.Company), 200),
 		"title": clip(nfc(in.Title), 200), "linkedin": clip(in.LinkedIn, 500), "github": clip(in.GitHub, 500),
-		"cv": clip(in.Website, 500), "ptoken": NewToken(24), "stoken": NewToken(32), "staff": staffID,
+		"cv": clip(in.Website, 500), "ptoken": NewToken(personalTokenBytes), "staff": staffID,
 		"email": nil, "code": nil,
 	}
 	// Fill what the lead lacks; never overwrite what a person typed.
@@ -83,9 +88,9 @@ func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upse
 		linkedin = COALESCE(NULLIF(l.linkedin, ''), EXCLUDED.linkedin), github = COALESCE(NULLIF(l.github, ''), EXCLUDED.github),
 		cv_url = COALESCE(NULLIF(l.cv_url, ''), EXCLUDED.cv_url), last_seen_at = now(), updated_at = now()`
 	insert := `INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url,
-		source, badge_code, personal_token, self_token, created_by)
+		source, badge_code, personal_token, created_by)
 		VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, 'badge_scan', @code,
-		@ptoken, @stoken, NULLIF(@staff, 0)) `
+		@ptoken, NULLIF(@staff, 0)) `
 	var q string
 	switch in.IdentityKind {
 	case "email":

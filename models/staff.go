@@ -54,6 +54,9 @@ func (u StaffUser) Can(role string) bool { return u.Active && RoleRank(u.Role) >
 // StaffInput is what a form or the CLI gives to create a staff account.
 type StaffInput struct {
 	Email, Name, Role, Password string
+	// Invite: with no password, the account gets none (nobody can sign in to it) until its owner
+	// chooses one through the invitation mail.
+	Invite bool
 }
 
 // NewStaffUser validates in and returns the account to store, password hashed.
@@ -65,6 +68,9 @@ func NewStaffUser(in StaffInput) (StaffUser, error) {
 	u.Role = strings.TrimSpace(in.Role)
 	if RoleRank(u.Role) == 0 {
 		e.add("role", "Choose a role: admin, recruiter or staff.")
+	}
+	if in.Invite && in.Password == "" {
+		return u, e.err()
 	}
 	validPassword(e, "password", in.Password)
 	if err := e.err(); err != nil {
@@ -97,6 +103,25 @@ func (s *Store) createStaff(tx *gorm.DB, u *StaffUser) error {
 		return fmt.Errorf("models: create staff user: %w", err)
 	}
 	return nil
+}
+
+// InviteStaffUser stores an account made without a password and, in the same transaction, either
+// queues the invitation mail (byMail) or makes the invitation link for the admin to hand over,
+// which it returns.
+func (s *Store) InviteStaffUser(ctx context.Context, actorID int64, u StaffUser, byMail bool) (StaffUser, string, error) {
+	var token string
+	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.createStaff(tx, &u); err != nil {
+			return err
+		}
+		if byMail {
+			return enqueue(tx, OutboxItem{Kind: MailStaffInvite, StaffUserID: &u.ID, Payload: Payload{"by": actorID}})
+		}
+		var err error
+		token, err = issuePasswordLink(tx, u.ID, actorID, PasswordInvite, InviteTTL)
+		return err
+	})
+	return u, token, err
 }
 
 // CreateFirstAdmin creates u as an admin only while no account exists. Concurrent calls are
@@ -141,7 +166,9 @@ func (s *Store) StaffUsers(ctx context.Context) ([]StaffUser, error) {
 	return us, nil
 }
 
-// SetStaffActive activates or deactivates an account; deactivating ends all its devices at once.
+// SetStaffActive activates or deactivates an account. Deactivating ends at once all its
+// sessions, the tablets it paired, their open live streams, its pairing codes and its open
+// password reset links.
 func (s *Store) SetStaffActive(ctx context.Context, actorID, id int64, active bool) error {
 	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&StaffUser{}).Where("id = ?", id).
@@ -155,7 +182,7 @@ func (s *Store) SetStaffActive(ctx context.Context, actorID, id int64, active bo
 		action := "staff.activate"
 		if !active {
 			action = "staff.deactivate"
-			if err := endDevices(tx, "user_id = ?", id); err != nil {
+			if err := revokeUser(tx, id, 0, true); err != nil {
 				return err
 			}
 		}
@@ -163,8 +190,10 @@ func (s *Store) SetStaffActive(ctx context.Context, actorID, id int64, active bo
 	})
 }
 
-// ChangePassword sets a new password after checking the current one.
-func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string) error {
+// ChangePassword sets a new password after checking the current one. Every other session of the
+// account ends, with every tablet it paired and its pairing codes; the session keep (the one
+// changing it) stays signed in.
+func (s *Store) ChangePassword(ctx context.Context, id, keep int64, current, next string) error {
 	u, err := s.StaffUserByID(ctx, id)
 	if err != nil {
 		return err
@@ -181,6 +210,9 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		if err := setPassword(tx, id, next); err != nil {
 			return err
 		}
+		if err := revokeUser(tx, id, keep, false); err != nil {
+			return err
+		}
 		return audit(tx, id, "staff.password_change", 0, fmt.Sprint(id), nil)
 	})
 }
@@ -192,4 +224,21 @@ func setPassword(tx *gorm.DB, id int64, pw string) error {
 		return fmt.Errorf("models: set password: %w", err)
 	}
 	return nil
+}
+
+// StaffUserByEmail returns the account with this email (any letter case), or ErrNotFound.
+func (s *Store) StaffUserByEmail(ctx context.Context, email string) (StaffUser, error) {
+	var u StaffUser
+	email = strings.TrimSpace(email)
+	if !Storable(email) {
+		return u, ErrNotFound
+	}
+	err := s.ctx(ctx).Where("lower(email) = lower(?)", email).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return StaffUser{}, ErrNotFound
+	}
+	if err != nil {
+		return StaffUser{}, fmt.Errorf("models: staff user by email: %w", err)
+	}
+	return u, nil
 }

@@ -6,7 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"os"
 	"time"
 
@@ -21,22 +21,27 @@ type Store struct {
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+func NewStore(db *gorm.DB) *Store {
+	dummyHash() // made now, so the first sign-in with an unknown email costs no more than others
+	return &Store{db: db}
+}
 
-// GormConfig is the gorm configuration every handle uses: translated errors (a unique violation
-// becomes gorm.ErrDuplicatedKey), UTC timestamps and a logger that reports only slow or failed
-// statements without their parameters (they may hold personal data).
+// GormConfig is the gorm configuration every handle uses, logging to stderr (see GormConfigLog).
 func GormConfig() *gorm.Config {
+	return GormConfigLog(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+}
+
+// GormConfigLog is the gorm configuration every handle uses: translated errors (a unique
+// violation becomes gorm.ErrDuplicatedKey), UTC timestamps, and a logger that writes only slow
+// statements to log, as SQL with placeholders and never with their parameters (they may hold
+// personal data). Failed statements are not logged here: the Store returns the error and the
+// request log writes it once, through SafeErrorText.
+func GormConfigLog(log *slog.Logger) *gorm.Config {
 	return &gorm.Config{
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC() },
-		Logger: quietLogger{logger.New(log.New(os.Stderr, "gorm: ", log.LstdFlags), logger.Config{
-			SlowThreshold:             time.Second,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true,
-		})},
-		PrepareStmt: false,
+		Logger:         gormLogger{log: log, level: logger.Warn, slow: time.Second},
+		PrepareStmt:    false,
 	}
 }
 
@@ -51,19 +56,52 @@ func (s *Store) Ping(ctx context.Context) error {
 
 func (s *Store) ctx(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// quietLogger is gorm's logger minus the errors the Store expects and turns into answers (a
-// taken email, a repeated capture): those are not worth a log line.
-type quietLogger struct{ logger.Interface }
-
-func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
-	return quietLogger{q.Interface.LogMode(l)}
+// gormLogger is gorm's logger on slog: slow statements only, without parameters.
+type gormLogger struct {
+	log   *slog.Logger
+	level logger.LogLevel
+	slow  time.Duration
 }
 
-func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if isDuplicate(err) {
-		err = nil
+// LogMode returns the logger at another level.
+func (g gormLogger) LogMode(l logger.LogLevel) logger.Interface { g.level = l; return g }
+
+// Info logs gorm's message without its arguments (they may be values).
+func (g gormLogger) Info(ctx context.Context, msg string, _ ...any) {
+	if g.level >= logger.Info {
+		g.log.InfoContext(ctx, "gorm: "+msg)
 	}
-	q.Interface.Trace(ctx, begin, fc, err)
+}
+
+// Warn logs gorm's message without its arguments.
+func (g gormLogger) Warn(ctx context.Context, msg string, _ ...any) {
+	if g.level >= logger.Warn {
+		g.log.WarnContext(ctx, "gorm: "+msg)
+	}
+}
+
+// Error logs gorm's message without its arguments.
+func (g gormLogger) Error(ctx context.Context, msg string, _ ...any) {
+	if g.level >= logger.Error {
+		g.log.ErrorContext(ctx, "gorm: "+msg)
+	}
+}
+
+// Trace logs a statement that took longer than the slow threshold; fc gives its SQL with
+// placeholders (ParamsFilter keeps the values out).
+func (g gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), _ error) {
+	if g.level < logger.Warn {
+		return
+	}
+	if d := time.Since(begin); d > g.slow {
+		sql, rows := fc()
+		g.log.WarnContext(ctx, "slow query", slog.Duration("took", d), slog.Int64("rows", rows), slog.String("sql", sql))
+	}
+}
+
+// ParamsFilter drops a statement's parameters from everything gorm logs.
+func (g gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
 }
 
 // isDuplicate reports whether err is a unique-index violation (gorm translates it only on some

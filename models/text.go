@@ -81,3 +81,14 @@ func cleanURL(e errs, field, label, s string) string {
 	}
 	return s
 }
+
+// storable makes text from outside (a header, a scanner) fit a Postgres text column, which
+// holds neither NUL nor invalid UTF-8: bad bytes become U+FFFD and NUL is dropped. For text a
+// person typed, validate instead (cleanText), so they see what was wrong.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// Storable reports whether s can be stored in a Postgres text column as it is (valid UTF-8,
+// no NUL).
+func Storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }

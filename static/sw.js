@@ -2,7 +2,7 @@
  * Boothlead service worker, served at /sw.js (Service-Worker-Allowed: /).
  * Registered by app.js from <meta name="sw" content="/sw.js">.
  *
- * - Staff pages (/events/…, GET navigations): network first; the latest
+ * - Staff pages (/events/…, /leads/…, GET navigations): network first; the latest
  *   good copy of each page is kept so a tablet that loses the network can
  *   still open the board and the lead pages it has seen (also when the
  *   network hangs for 8 s). Offline with no copy: a small built-in page.
@@ -19,7 +19,7 @@
 'use strict';
 
 // Bump to drop every cache of older versions on activate.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const PAGES = 'boothlead-pages-' + VERSION;
 const STATIC = 'boothlead-static-' + VERSION;
 const PAGES_MAX = 150; // board + lead pages of a busy event day
@@ -54,8 +54,9 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// The board, the walk-in form and every lead page opened load offline after a reload.
 function isStaffNavigation(req, url) {
-  return req.mode === 'navigate' && url.pathname.startsWith('/events/');
+  return req.mode === 'navigate' && (url.pathname.startsWith('/events/') || url.pathname.startsWith('/leads/'));
 }
 
 self.addEventListener('fetch', (event) => {

@@ -147,3 +147,115 @@ func TestPurgeDryRun(t *testing.T) {
 		t.Error("purge accepted an unknown flag")
 	}
 }
+
+// Every command answers --help with its usage and every flag it takes, on stdout, exit 0.
+func TestHelpForEveryCommand(t *testing.T) {
+	t.Parallel()
+	cases := map[string][]string{
+		"serve": nil, "migrate": nil, "user": {"add", "deactivate"},
+		"user add":        {"--email", "--name", "--role"},
+		"user deactivate": {"--email"},
+		"event add":       {"--name", "--slug", "--starts", "--ends", "--interests", "--company", "--venue", "--time-zone", "--retention-days"},
+		"export":          {"--event", "--preset", "--bom", "--rating", "--interest", "--source", "--staff", "--pool", "--from", "--to", "--q"},
+		"purge":           {"--dry-run"},
+		"demo":            {"--leads"},
+	}
+	for cmd, flags := range cases {
+		for _, form := range [][]string{append(strings.Fields(cmd), "--help"), append(strings.Fields(cmd), "-h"), {"help", cmd}} {
+			if cmd != strings.Fields(cmd)[0] && form[0] == "help" {
+				continue // `boothlead help user add` is not a form people use
+			}
+			out, errOut, err := cli(t, "postgres://nobody@127.0.0.1:1/none", "", form...)
+			if err != nil || errOut != "" {
+				t.Errorf("%v: %v, stderr %q", form, err, errOut)
+				continue
+			}
+			if !strings.HasPrefix(out, "usage: boothlead") {
+				t.Errorf("%v: no usage line: %q", form, out)
+			}
+			for _, f := range flags {
+				if !strings.Contains(out, f) {
+					t.Errorf("%v: usage lacks %s:\n%s", form, f, out)
+				}
+			}
+		}
+	}
+	out, _, err := cli(t, "", "", "--help")
+	if err != nil || !strings.Contains(out, "user deactivate") || !strings.Contains(out, "METRICS_TOKEN") {
+		t.Errorf("boothlead --help: %v\n%s", err, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--version", "version"} {
+		out, _, err := cli(t, "", "", arg)
+		if err != nil || !strings.HasPrefix(out, "boothlead ") || !strings.Contains(out, "go1.") || strings.Count(out, "\n") != 1 {
+			t.Errorf("%s: %q, %v", arg, out, err)
+		}
+	}
+}
+
+// A wrong flag is named once, the way the usage writes it, in one line, before the database or
+// stdin is touched.
+func TestErrorsNameTheFlagOnce(t *testing.T) {
+	t.Parallel()
+	for args, flag := range map[string]string{
+		"demo --leads abc":                         "--leads",
+		"user add --bogus":                         "--bogus",
+		"purge --now":                              "--now",
+		"export --event":                           "--event",
+		"export --event x --preset excel":          "--preset",
+		"event add --name X --starts tomorrow":     "--starts",
+		"user add --email nope --name A --role me": "--email",
+		"user deactivate":                          "--email",
+		"export --event x --bom=maybe":             "--bom",
+	} {
+		_, _, err := cli(t, "postgres://nobody@127.0.0.1:1/none", "", strings.Fields(args)...)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: %v, want a usage error", args, err)
+			continue
+		}
+		msg := err.Error()
+		if strings.Count(msg, flag) != 1 || strings.Contains(msg, "\n") || strings.Contains(msg, " -"+flag[2:]) {
+			t.Errorf("%s: %q should name %s once", args, msg, flag)
+		}
+	}
+}
+
+func TestUserDeactivate(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	ctx := context.Background()
+	admin := modelstest.Staff(t, db, "ada@example.com", "admin")
+	kim := modelstest.Staff(t, db, "kim@example.com", "staff")
+	if _, err := db.Store.CreateDevice(ctx, kim.ID, "Browser", "test"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := db.Store.CreatePasswordReset(ctx, admin.ID, kim.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli(t, db.URL, "", "user", "deactivate", "--email", "KIM@example.com")
+	if err != nil || !strings.Contains(out, "deactivated kim@example.com") || !strings.Contains(out, "1 signed-in device") {
+		t.Fatalf("user deactivate: %q, %v", out, err)
+	}
+	if u, _ := db.Store.StaffUserByID(ctx, kim.ID); u.Active {
+		t.Error("the account is still active")
+	}
+	if ds, _ := db.Store.ActiveDevices(ctx); len(ds) != 0 {
+		t.Errorf("%d devices still signed in", len(ds))
+	}
+	if _, err := db.Store.PasswordResetUser(ctx, token); err == nil {
+		t.Error("the reset link still works")
+	}
+	if _, err := db.Store.Authenticate(ctx, "kim@example.com", modelstest.Password, "192.0.2.1"); err == nil {
+		t.Error("the deactivated account can sign in")
+	}
+	_, _, err = cli(t, db.URL, "", "user", "deactivate", "--email", "nobody@example.com")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--email") {
+		t.Errorf("an unknown email: %v", err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/boothlead/boothlead/mail"
 )
 
 // config is everything read from the environment, once.
@@ -19,6 +21,10 @@ type config struct {
 	RateLimits  bool
 	Company     string
 	TrustProxy  bool
+	SMTP        *mail.Server // nil: SMTP_URL not set, mail waits in the outbox
+	MailFrom    string
+	// MetricsToken lets clients other than this machine read /metrics (Authorization: Bearer).
+	MetricsToken string
 }
 
 // defaultDatabaseURL is the private cluster that `make db` runs.
@@ -64,6 +70,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("TRUST_PROXY: %w", err)
 	}
 	c.Company, _ = get("COMPANY_NAME", "Our company")
+	smtpURL, err := get("SMTP_URL", "")
+	if err != nil {
+		return c, err
+	}
+	if smtpURL != "" {
+		srv, err := mail.ParseURL(smtpURL)
+		if err != nil {
+			return c, err
+		}
+		c.SMTP = &srv
+	}
+	u, _ := url.Parse(c.BaseURL)
+	c.MailFrom, _ = get("MAIL_FROM", "boothlead@"+u.Hostname())
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return c, fmt.Errorf("MAIL_FROM must be an address like boothlead@example.com, got %q", c.MailFrom)
+	}
+	if c.MetricsToken, err = get("METRICS_TOKEN", ""); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

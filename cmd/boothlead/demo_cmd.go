@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -30,9 +29,9 @@ const demoZone = "Europe/Berlin"
 // leads, conversations, ratings and consents, and prints how to sign in. Every run makes a new
 // event (demo, demo-2, …) and gives the demo accounts a new random password, printed once.
 func (e env) demo(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs := newFlags("demo")
 	n := fs.Int("leads", 300, "how many sample leads")
-	if err := parseFlags(fs, args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *n < 1 || *n > 20000 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -20,7 +19,7 @@ import (
 // (and with the same audit row, actor empty, via "cli"). The filter flags mirror the leads
 // table's. What an ATS preset leaves out is said on stderr.
 func (e env) export(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs := newFlags("export")
 	slug := fs.String("event", "", "slug of the event")
 	preset := fs.String("preset", "generic", "generic, greenhouse or lever")
 	bom := fs.Bool("bom", false, "start with a UTF-8 BOM so Excel reads accents right (CSV only)")
@@ -29,7 +28,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	for _, name := range []string{"rating", "interest", "tag", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
 		filters[name] = fs.String(name, "", "filter, as on the leads page")
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *slug == "" {
@@ -37,7 +36,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	}
 	p, err := export.ParsePreset(*preset)
 	if err != nil {
-		return usagef("export: --preset: %v", err)
+		return usagef("export: --preset: %q is not a preset (generic, greenhouse or lever)", *preset)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {

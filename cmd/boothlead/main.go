@@ -3,10 +3,12 @@
 //	boothlead [serve]     apply pending migrations, then serve HTTP (the default)
 //	boothlead migrate     apply pending migrations and exit
 //	boothlead user add    --email E --name N --role admin|recruiter|staff  (password on stdin)
+//	boothlead user deactivate --email E
 //	boothlead event add   --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B"]
 //	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
+//	boothlead <command> --help, boothlead --version
 package main
 
 import (
@@ -53,7 +55,14 @@ type env struct {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := dispatch(ctx, args, env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -73,11 +82,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.purge(ctx, args)
 	case "demo":
 		return e.demo(ctx, args)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 0 && args[0] != "help" && !strings.HasPrefix(args[0], "-") {
+			return dispatch(ctx, append(args, "--help"), e) // boothlead help export
+		}
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	case "version", "-version", "--version", "-v":
+		fmt.Fprintln(e.stdout, version())
 		return nil
 	}
-	return usagef("unknown command %q (try: serve, migrate, user add, event add, export, purge, demo)", cmd)
+	return usagef("unknown command %q (try: serve, migrate, user add, user deactivate, event add, export, purge, demo; or --help)", cmd)
 }
 
 const usage = `boothlead — lead tracker for hiring booths
@@ -87,15 +102,20 @@ Commands:
   migrate               apply pending migrations and exit
   user add --email E --name N --role admin|recruiter|staff
                         create a staff account; the password is read from stdin (first line)
+  user deactivate --email E
+                        end an account: its sessions, tablets and open live boards end at once
   event add --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B,C"]
-            [--company C] [--venue V] [--time-zone TZ]
+            [--company C] [--venue V] [--time-zone TZ] [--retention-days N]
                         create a live event; the last line printed is its check-in URL
-  export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
+  export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom] [filters]
                         write the event's leads as CSV or XLSX to stdout (what an ATS preset
                         leaves out is said on stderr)
   purge [--dry-run]     delete leads past their event's retention period
-  demo                  seed a demo event with staff and leads, and print how to sign in
+  demo [--leads N]      seed a demo event with staff and leads, and print how to sign in
+
+boothlead <command> --help prints a command's flags; boothlead --version its build.
 
 Environment: DATABASE_URL, ADDR (:8080), BASE_URL (http://localhost:8080), LOG_LEVEL (info),
-LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off).
+LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off),
+METRICS_TOKEN (lets /metrics answer others than this machine).
 `

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 
 	"github.com/boothlead/boothlead/models"
@@ -11,9 +10,9 @@ import (
 
 // purge applies retention: leads past their event's retention period are deleted.
 func (e env) purge(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	fs := newFlags("purge")
 	dry := fs.Bool("dry-run", false, "only count what would be deleted")
-	if err := parseFlags(fs, args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	return e.withStore(ctx, func(_ config, _ *sql.DB, store *models.Store) error {

@@ -6,24 +6,37 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 
 	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/migrations"
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/outbox"
 )
+
+// connectTimeout bounds how long opening a connection may take when DATABASE_URL does not say
+// (connect_timeout): while the database is unreachable, requests fail in seconds, not minutes.
+const connectTimeout = 5 * time.Second
 
 // openDB opens the one pool that goose, gorm and the session store share, and checks it answers.
 func openDB(ctx context.Context, url string) (*sql.DB, error) {
-	db, err := sql.Open("pgx", url)
+	pc, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("DATABASE_URL: %s", oneLine(models.SafeErrorText(err)))
 	}
+	if pc.ConnectTimeout == 0 {
+		pc.ConnectTimeout = connectTimeout
+	}
+	db := stdlib.OpenDB(*pc)
 	db.SetMaxOpenConns(25)
 	db.SetMaxIdleConns(10)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -31,13 +44,30 @@ func openDB(ctx context.Context, url string) (*sql.DB, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("cannot reach the database (is DATABASE_URL right? `make db` starts a local one): %w", err)
+		return nil, fmt.Errorf("cannot reach the database at %s:%d (%s); is DATABASE_URL right? `make db` starts a local one",
+			pc.Host, pc.Port, connectProblem(err))
 	}
 	return db, nil
 }
 
-func openGorm(db *sql.DB) (*gorm.DB, error) {
-	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), models.GormConfig())
+// connectProblem says in a few words why a connection failed (pgx lists every address and TLS
+// attempt, each with the same cause).
+func connectProblem(err error) string {
+	var pe *pgconn.PgError
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Message // e.g. password authentication failed for user "x"; no data of anyone
+	case errors.As(err, &oe):
+		return oe.Err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	}
+	return oneLine(err.Error())
+}
+
+func openGorm(db *sql.DB, log *slog.Logger) (*gorm.DB, error) {
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), models.GormConfigLog(log))
 	if err != nil {
 		return nil, fmt.Errorf("open gorm: %w", err)
 	}
@@ -62,7 +92,7 @@ func (e env) withStore(ctx context.Context, fn func(cfg config, db *sql.DB, stor
 			return err
 		}
 	}
-	gdb, err := openGorm(db)
+	gdb, err := openGorm(db, newLogger(e.stderr, cfg))
 	if err != nil {
 		return err
 	}
@@ -70,8 +100,8 @@ func (e env) withStore(ctx context.Context, fn func(cfg config, db *sql.DB, stor
 }
 
 func (e env) migrate(ctx context.Context, args []string) error {
-	if len(args) > 0 {
-		return usagef("migrate takes no arguments")
+	if err := e.parseFlags(newFlags("migrate"), args); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -91,8 +121,8 @@ func (e env) migrate(ctx context.Context, args []string) error {
 }
 
 func (e env) serve(ctx context.Context, args []string) error {
-	if len(args) > 0 {
-		return usagef("serve takes no arguments (configure it with environment variables)")
+	if err := e.parseFlags(newFlags("serve"), args); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -111,7 +141,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if n > 0 {
 		log.Info("migrations applied", slog.Int("count", n))
 	}
-	gdb, err := openGorm(db)
+	gdb, err := openGorm(db, log)
 	if err != nil {
 		return err
 	}
@@ -120,8 +150,13 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go hub.Run(ctx)
 	go purgeEvery(ctx, store, log, time.Hour)
 
+	mailSetup, err := startMail(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
 	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
-		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy})
+		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy,
+		Mail: mailSetup, MetricsToken: cfg.MetricsToken})
 	srv := &http.Server{Addr: cfg.Addr, Handler: router, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -151,9 +186,16 @@ func purgeEvery(ctx context.Context, store *models.Store, log *slog.Logger, ever
 		res, err := store.Purge(ctx, false)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Error("retention purge", slog.String("err", err.Error()))
+			log.Error("retention purge", slog.String("err", models.SafeErrorText(err)))
 		case res.Leads > 0:
 			log.Info("retention purge", slog.Int64("leads", res.Leads), slog.Int64("events", res.Events))
+		}
+		// the live boards' change log and the sign-in throttle only need their recent rows
+		if _, err := store.PruneLeadChanges(ctx); err != nil && ctx.Err() == nil {
+			log.Error("prune lead changes", slog.String("err", models.SafeErrorText(err)))
+		}
+		if _, err := store.PruneSignInThrottle(ctx); err != nil && ctx.Err() == nil {
+			log.Error("prune sign-in throttle", slog.String("err", models.SafeErrorText(err)))
 		}
 		select {
 		case <-ctx.Done():
@@ -161,4 +203,21 @@ func purgeEvery(ctx context.Context, store *models.Store, log *slog.Logger, ever
 		case <-t.C:
 		}
 	}
+}
+
+// startMail starts the outbox's mail sender when SMTP_URL is set; without it, mail waits in the
+// outbox (nothing is lost) and admins see how much waits.
+func startMail(ctx context.Context, cfg config, store *models.Store, log *slog.Logger) (handlers.MailSetup, error) {
+	if cfg.SMTP == nil {
+		log.Warn("mail: SMTP_URL is not set, so mail waits in the outbox until it is")
+		return handlers.MailSetup{}, nil
+	}
+	sender, err := mail.NewSender(*cfg.SMTP, cfg.MailFrom)
+	if err != nil {
+		return handlers.MailSetup{}, err
+	}
+	w := outbox.New(outbox.Config{Store: store, Sender: sender, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Log: log})
+	go w.Run(ctx)
+	log.Info("mail: sending through the outbox", slog.String("server", cfg.SMTP.String()), slog.String("from", cfg.MailFrom))
+	return handlers.MailSetup{Server: cfg.SMTP.String(), Nudge: w.Nudge}, nil
 }

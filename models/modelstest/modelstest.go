@@ -72,6 +72,13 @@ func New(t testing.TB) DB {
 	return DB{SQL: sqlDB, Gorm: gdb, Store: models.NewStore(gdb), URL: conf.URL()}
 }
 
+// Open returns a Store on a pool of its own to the database at url, as another process (the CLI,
+// another app instance) would have; the pool closes with t.
+func Open(t testing.TB, url string) *models.Store {
+	t.Helper()
+	return Connect(t, url).Store
+}
+
 // NewEmptySQLDB returns a database with no schema at all, for migration tests.
 func NewEmptySQLDB(t testing.TB) *sql.DB {
 	t.Helper()

@@ -93,10 +93,110 @@
   // another tab).
   let outboxWaitingShown = false;
 
-  function setStatus(text, aboutWaiting) {
+  // state: 'ok' (green ✓), 'warn' (amber: saved here, waiting), 'error' (red) or '' (plain).
+  function setStatus(text, aboutWaiting, state) {
     outboxWaitingShown = !!aboutWaiting;
     document.querySelectorAll('[data-sync-status]').forEach((el) => {
       el.textContent = text;
+      if (state) el.setAttribute('data-state', state); else el.removeAttribute('data-state');
+    });
+  }
+
+  // ---------------------------------------------------------------------
+  // Feedback for a noisy hall: a short sound and a vibration per result
+  // (ok, warn, error), switchable in the header menu; the words go to
+  // screen readers through a live region.
+  // ---------------------------------------------------------------------
+  const FEEDBACK_KEY = 'boothlead-feedback';
+  const TONES = {
+    ok: [[880, 0, 0.12]],
+    warn: [[587, 0, 0.12], [587, 0.18, 0.12]],
+    error: [[220, 0, 0.35]],
+  };
+  const BUZZ = { ok: [60], warn: [60, 80, 60], error: [200, 100, 200] };
+  let audio = null;
+
+  function feedbackOn() { return lsGet(FEEDBACK_KEY) !== 'off'; }
+
+  // Called synchronously inside the person's tap or key press: browsers only
+  // let a page start sound from a user gesture, and the answer comes later.
+  function primeAudio() {
+    if (!feedbackOn()) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      if (!audio) audio = new Ctx();
+      if (audio.state === 'suspended') audio.resume().catch(() => {});
+    } catch (_) { audio = null; }
+  }
+
+  function play(state) {
+    if (!feedbackOn() || !TONES[state]) return;
+    if (typeof navigator.vibrate === 'function') { try { navigator.vibrate(BUZZ[state]); } catch (_) { /* not allowed */ } }
+    primeAudio();
+    if (!audio || audio.state !== 'running') return;
+    const t0 = audio.currentTime + 0.01;
+    TONES[state].forEach(([freq, at, len]) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = state === 'error' ? 'square' : 'sine';
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t0 + at);
+      gain.gain.exponentialRampToValueAtTime(0.25, t0 + at + 0.015);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + at + len);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + at);
+      osc.stop(t0 + at + len + 0.02);
+    });
+  }
+
+  function announce(text) {
+    let el = document.querySelector('[data-announce]');
+    if (!el) {
+      el = document.createElement('p');
+      el.className = 'sr-only';
+      el.setAttribute('aria-live', 'assertive');
+      el.setAttribute('data-announce', '');
+      document.body.appendChild(el);
+    }
+    el.textContent = '';
+    setTimeout(() => { el.textContent = text; }, 120);
+  }
+
+  // A result the server rendered (saved, found, new badge, not saved): say it and sound it.
+  function pageResult() {
+    const r = document.querySelector('[data-result]');
+    if (!r) return;
+    announce(r.textContent.replace(/\s+/g, ' ').trim());
+    play(r.getAttribute('data-result'));
+  }
+
+  function setupFeedbackToggle() {
+    document.querySelectorAll('[data-feedback-toggle]').forEach((box) => {
+      box.checked = feedbackOn();
+      box.addEventListener('change', () => {
+        lsSet(FEEDBACK_KEY, box.checked ? 'on' : 'off');
+        if (box.checked) { primeAudio(); play('ok'); }
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------
+  // Last successful sync, shown beside the pending count
+  // ---------------------------------------------------------------------
+  const LAST_SYNC_KEY = 'boothlead-last-sync';
+
+  function markSynced() {
+    lsSet(LAST_SYNC_KEY, String(Date.now()));
+    renderLastSync();
+  }
+
+  function renderLastSync() {
+    const at = Number(lsGet(LAST_SYNC_KEY) || 0);
+    const text = at ? 'synced ' + new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+    document.querySelectorAll('[data-sync-last]').forEach((el) => {
+      el.textContent = text;
+      el.title = at ? 'Last successful sync with the server: ' + new Date(at).toLocaleString() : '';
     });
   }
 
@@ -302,7 +402,7 @@
       }
       if (res.ok) {
         if (await isLoginPage(res)) return { kind: 'auth', error: 'Signed out — sign in again to send this' };
-        return { kind: 'ok', url: res.url, redirected: res.redirected };
+        return { kind: 'ok', url: res.url, redirected: res.redirected, result: res.headers.get('X-Result') || 'ok' };
       }
       if (res.status >= 500 || res.status === 408 || res.status === 429) {
         return { kind: 'retry', status: res.status, error: 'Server busy (HTTP ' + res.status + ')' };
@@ -338,7 +438,7 @@
     renderCount(last);
     renderPanel(last);
     scheduleRetry(last.total - last.failed > 0);
-    if (last.total === 0 && outboxWaitingShown) setStatus('All captures are sent.');
+    if (last.total === 0 && outboxWaitingShown) setStatus('All captures are sent.', false, 'ok');
     return last;
   }
 
@@ -474,7 +574,7 @@
     } catch (_) { /* the flush below reports */ }
     await flush();
     const s = await refresh();
-    if (s.total > 0) setStatus(waitingMessage(s), true);
+    if (s.total > 0) setStatus(waitingMessage(s), true, s.failed ? 'error' : 'warn');
   }
 
   // The escape hatch: every capture as a JSON file, readable by a person
@@ -561,16 +661,26 @@
       }
       await releaseEntry(claimed.id, result);
       if (result.kind === 'rejected') refused++;
-      await changed();
+      const now = await changed();
+      if (result.kind === 'auth') {
+        // Kept, not failed: they go out on the first page after signing in again.
+        setStatus('You are signed out. ' + plural(now.total, 'capture waits', 'captures wait') +
+          ' on this tablet and will be sent after you sign in again.', true, 'warn');
+      }
       // No network, signed out, rate-limited: the next entries would fail
       // the same way, so stop and try again later. A 5xx or a refusal may be
       // about this entry only: go on with the next.
       if (result.network || result.kind === 'auth' || result.status === 429) break;
     }
+    if (sent > 0) markSynced();
     if (sent > 0 || refused > 0) {
       const s = await refresh();
-      if (s.total === 0) setStatus('All captures are sent.');
-      else setStatus((sent ? plural(sent, 'capture', 'captures') + ' sent. ' : '') + waitingMessage(s), true);
+      if (s.total === 0) {
+        setStatus('All captures are sent.', false, 'ok');
+        play('ok');
+      } else {
+        setStatus((sent ? plural(sent, 'capture', 'captures') + ' sent. ' : '') + waitingMessage(s), true, s.failed ? 'error' : 'warn');
+      }
     }
   }
 
@@ -639,7 +749,11 @@
   // The capture is safe in IndexedDB: clear the form for the next person,
   // unless they already started typing into it while we were sending.
   function afterQueued(form, submitter, capturedFields, message) {
-    setStatus(message, true);
+    setStatus(message, true, 'warn');
+    announce(message);
+    play('warn');
+    // A queued correction is done: the form goes back to a new entry.
+    form.querySelectorAll('input[name="corrects"], .correcting').forEach((el) => el.remove());
     if (form.isConnected) {
       if (fieldsOnly(serialize(form, submitter)) === capturedFields) {
         form.reset();
@@ -660,6 +774,7 @@
       setStatus('Still sending the previous capture — one moment…');
       return;
     }
+    primeAudio();
     const id = ensureClientId(form);
     // The device time of the capture (the server's happened_at); a retry
     // hours later still carries it, because it is part of the stored body.
@@ -698,6 +813,8 @@
     if (result.kind === 'ok') {
       await deleteEntry(id).catch(() => {});
       await changed();
+      markSynced();
+      play(result.result === 'warn' ? 'warn' : 'ok');
       if (form.isConnected) {
         // Show the saved capture: the lead page the server redirected to,
         // or this page again if it answered without a redirect.
@@ -713,6 +830,7 @@
       // needs to see. Post the form the classic way to get it.
       await deleteEntry(id).catch(() => {});
       await changed();
+      play('error');
       nativeSubmit(form, submitter);
       return;
     }
@@ -919,7 +1037,41 @@
   document.addEventListener('htmx:afterSwap', (ev) => { if (sseSwap || isBoardEvent(ev)) boardUpdated(sseSwap); });
   document.addEventListener('htmx:afterSettle', (ev) => { if (isBoardEvent(ev)) reapplyHighlights(); });
   document.addEventListener('htmx:sseError', () => { if (boardRows()) setLiveStatus('Live updates paused — reconnecting…'); });
-  document.addEventListener('htmx:sseOpen', () => { setLiveStatus(''); });
+  document.addEventListener('htmx:sseOpen', (ev) => {
+    setLiveStatus('');
+    const source = ev.detail && ev.detail.source;
+    if (source) {
+      // the same functions each time: a reconnecting source does not get them twice
+      source.addEventListener('revoked', onRevoked);
+      source.addEventListener('reload', onReload);
+    }
+  });
+
+  // Each row carries the number of the change it shows (the SSE id). The browser sends the last
+  // one back when it reconnects by itself (Last-Event-ID); when htmx opens a new stream after an
+  // error, it reads sse-connect again: keep the number there too, so the server replays what the
+  // board missed either way.
+  function rememberCursor(msg) {
+    const id = msg && msg.lastEventId;
+    if (!id || !/^\d+$/.test(id)) return;
+    document.querySelectorAll('[sse-connect]').forEach((el) => {
+      const u = new URL(el.getAttribute('sse-connect'), location.href);
+      u.searchParams.set('after', id);
+      el.setAttribute('sse-connect', u.pathname + u.search);
+    });
+  }
+  document.addEventListener('htmx:sseBeforeMessage', (ev) => { rememberCursor(ev.detail); });
+
+  // This browser's session was ended (signed out elsewhere, device ended, account deactivated):
+  // reload, which leads to the sign-in page and takes the names off the screen.
+  function onRevoked() { location.reload(); }
+
+  // The board missed more than the server replays: load the rows afresh.
+  function onReload() {
+    const board = boardRows();
+    if (!board || !window.htmx) { location.reload(); return; }
+    window.htmx.ajax('GET', location.pathname + location.search, { target: '#board-rows', select: '#board-rows', swap: 'outerHTML' });
+  }
 
   // ---------------------------------------------------------------------
   // htmx settings that the CSP needs (a <meta name="htmx-config"> from the
@@ -960,11 +1112,40 @@
     document.documentElement.classList.toggle('is-offline', navigator.onLine === false);
   }
 
+  // Menus (details[data-menu]) close on a tap elsewhere and on Escape.
+  function setupMenus() {
+    document.addEventListener('click', (ev) => {
+      document.querySelectorAll('details[data-menu][open]').forEach((d) => {
+        if (!(ev.target instanceof Node) || !d.contains(ev.target)) d.open = false;
+      });
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape') return;
+      document.querySelectorAll('details[data-menu][open]').forEach((d) => {
+        d.open = false;
+        const s = d.querySelector('summary');
+        if (s) s.focus();
+      });
+    });
+  }
+
+  // The server answers: with nothing waiting, this tablet is in sync.
+  function checkInSync() {
+    if (navigator.onLine === false) return;
+    fetch('/healthz', { cache: 'no-store', credentials: 'same-origin' }).then((res) => {
+      if (res.ok && last.total === 0) markSynced();
+    }).catch(() => {});
+  }
+
   function start() {
     configureHtmx();
     setOnlineClass();
     markSeen();
-    refresh().then(() => flush());
+    setupFeedbackToggle();
+    setupMenus();
+    renderLastSync();
+    pageResult();
+    refresh().then(() => flush()).then(checkInSync);
     registerServiceWorker();
   }
 
@@ -985,6 +1166,7 @@
   window.Boothlead = Object.freeze({
     uuid,
     flush,
+    play,
     counts: () => refresh().then((s) => ({ total: s.total, failed: s.failed })),
     setStatus,
   });

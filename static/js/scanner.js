@@ -414,6 +414,18 @@
       }, 0);
     });
 
+    // "Type": a field that keeps the on-screen keyboard closed (inputmode
+    // none, for handheld scanners) opens it on request.
+    const typeBtn = form.querySelector('[data-scan-type]');
+    if (typeBtn) {
+      typeBtn.addEventListener('click', () => {
+        const el = field(form);
+        if (!el) return;
+        el.setAttribute('inputmode', 'text');
+        el.focus();
+      });
+    }
+
     // After the outbox clears the form for the next person, go back to the
     // single-line field.
     // (app.js resets the form once a capture is safe in the outbox; its own

@@ -115,3 +115,18 @@ func ordered(errs map[string]string, order []string) []string {
 	sort.Strings(rest)
 	return append(out, rest...)
 }
+
+// ResultProps is what a Result says: State is ok, warn or error.
+type ResultProps struct {
+	State, Title, Detail string
+}
+
+func (r ResultProps) sign() string {
+	switch r.State {
+	case "ok":
+		return "✓"
+	case "error":
+		return "✕"
+	}
+	return "!"
+}

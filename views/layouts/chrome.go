@@ -14,12 +14,21 @@ type Chrome struct {
 	Section   string    // which nav entry is current: board, leads, charts, events, staff, devices, account
 	Flash     string    // a one-line confirmation shown at the top
 	Scanner   bool      // load the scanner script
+	// MailNotice tells admins that mail waits (not set up, or the server refuses it); "" when all is well.
+	MailNotice string
 }
 
-// User is the signed-in person as the layout shows them.
+// User is the signed-in person as the layout shows them. For a paired tablet, Name is the
+// tablet's, Role is RoleTablet and By names the person who signed it in.
 type User struct {
-	Name, Role string
+	Name, Role, By string
 }
+
+// RoleTablet is the role a paired tablet shows: the booth of one event, nothing else.
+const RoleTablet = "tablet"
+
+// IsTablet reports whether the browser is a tablet paired for one event's booth.
+func (u *User) IsTablet() bool { return u != nil && u.Role == RoleTablet }
 
 // IsAdmin reports whether the user is an admin.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == "admin" }
@@ -41,6 +50,12 @@ func current(ch Chrome, section string) string {
 
 func navItems(ch Chrome) []navItem {
 	var items []navItem
+	if ch.User.IsTablet() {
+		if ch.Event != nil {
+			items = append(items, navItem{"board", "Board", paths.Event(ch.Event.Slug)})
+		}
+		return items
+	}
 	if ch.Event != nil {
 		items = append(items, navItem{"board", "Board", paths.Event(ch.Event.Slug)})
 		if ch.User.CanRecruit() {
@@ -49,11 +64,32 @@ func navItems(ch Chrome) []navItem {
 		}
 	}
 	items = append(items, navItem{"events", "Events", paths.Events()})
+	return items
+}
+
+// menuItems are the links used less often, in the header's menu: accounts, devices, mail,
+// audit (admins) and one's own account.
+func menuItems(ch Chrome) []navItem {
+	if ch.User.IsTablet() {
+		return nil
+	}
+	var items []navItem
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"audit", "Audit", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit log", paths.Audit()})
 	}
-	return items
+	return append(items, navItem{"account", "Your account", paths.Account()})
+}
+
+// whoLabel names who is signed in: "sam (staff)", or a tablet and who signed it in.
+func whoLabel(u *User) string {
+	switch {
+	case u == nil:
+		return ""
+	case u.IsTablet():
+		return u.Name + " (tablet of " + u.By + ")"
+	}
+	return u.Name + " (" + u.Role + ")"
 }
 
 type navItem struct {

@@ -44,13 +44,13 @@ func NewAuditRow(e models.AuditEntry) AuditRow {
 
 // auditDetails is every detail an action may record.
 type auditDetails struct {
-	Preset, Format, Via, Rating, Tag, Role, Was, Label, By string
-	Rows, Leads, Events                                    int
-	Complete                                               *bool
-	BOM                                                    bool
-	Purposes                                               []string
-	Filter                                                 map[string]any
-	LeftOut                                                map[string]int `json:"left_out"`
+	Preset, Format, Via, Rating, Tag, Role, Was, Label, By, Kind string
+	Rows, Leads, Events                                          int
+	Complete                                                     *bool
+	BOM                                                          bool
+	Purposes                                                     []string
+	Filter                                                       map[string]any
+	LeftOut                                                      map[string]int `json:"left_out"`
 }
 
 // auditSentence is what the entry says, its subject first.
@@ -94,6 +94,10 @@ func auditSentence(who string, e models.AuditEntry) string {
 		return who + " removed the tag “" + d.Tag + "” from " + leads(d.Leads) + " of " + ev
 	case "lead.update":
 		return who + " corrected a lead's details at " + ev
+	case "lead.consent_in_person":
+		return who + " recorded a consent given in person at " + ev
+	case "lead.send_private_link":
+		return who + " mailed a lead of " + ev + " their private link"
 	case "lead.delete":
 		if d.By == "candidate" {
 			return "A candidate of " + ev + " deleted their data"
@@ -125,11 +129,22 @@ func auditSentence(who string, e models.AuditEntry) string {
 		return who + " made a password reset link for " + subject
 	case "staff.password_reset_used":
 		return who + " set a new password with a reset link"
-	case "login":
-		if d.Label != "" {
-			return who + " signed in (" + d.Label + ")"
+	case "staff.password_mail":
+		if d.Kind == "mail.staff_invite" {
+			return who + " mailed " + subject + " an invitation to choose a password"
 		}
-		return who + " signed in"
+		return who + " mailed " + subject + " a password link"
+	case "staff.password_reset_requested":
+		return who + " asked for a password link (“Forgot your password?”)"
+	case "login":
+		s := who + " signed in"
+		if e.EventName != "" {
+			s += " a tablet for " + e.EventName
+		}
+		if d.Label != "" {
+			s += " (" + d.Label + ")"
+		}
+		return s
 	case "device.end":
 		return who + " signed out a device"
 	case "purge":

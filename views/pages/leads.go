@@ -100,11 +100,6 @@ type SavedViewVM struct {
 	Current                  bool
 }
 
-// HiddenField is one hidden form field.
-type HiddenField struct {
-	Name, Value string
-}
-
 // LeadsInput is what the leads page is built from.
 type LeadsInput struct {
 	Event    models.Event

@@ -18,6 +18,9 @@ func Login() string { return "/login" }
 // LoginNext is the sign-in page that returns to next afterwards.
 func LoginNext(next string) string { return "/login?next=" + url.QueryEscape(next) }
 
+// ForgotPassword asks for a password reset mail.
+func ForgotPassword() string { return "/login/forgot" }
+
 // Logout signs out (POST).
 func Logout() string { return "/logout" }
 
@@ -54,6 +57,9 @@ func PairDevice(slug string) string { return "/events/" + esc(slug) + "/pair" }
 // DeviceLogin is the URL inside the tablet sign-in QR.
 func DeviceLogin(token string) string { return "/login/qr/" + esc(token) }
 
+// Mail shows the mail queue (admin).
+func Mail() string { return "/mail" }
+
 // Audit shows the audit log (admin).
 func Audit() string { return "/audit" }
 
@@ -80,6 +86,9 @@ func Poster(slug string) string { return "/events/" + esc(slug) + "/poster" }
 
 // Live is the board's server-sent event stream.
 func Live(slug string) string { return "/events/" + esc(slug) + "/live" }
+
+// LiveFrom is the board's stream, replaying first what changed after change number after.
+func LiveFrom(slug string, after int64) string { return Live(slug) + "?after=" + i64(after) }
 
 // Scan resolves a scanned code (POST).
 func Scan(slug string) string { return "/events/" + esc(slug) + "/scan" }
@@ -116,14 +125,23 @@ func Charts(slug string) string { return "/events/" + esc(slug) + "/charts" }
 // Lead is a lead's page.
 func Lead(id string) string { return "/leads/" + esc(id) }
 
+// LeadConsent records a consent staff captured in person (POST).
+func LeadConsent(id string) string { return "/leads/" + esc(id) + "/consent" }
+
+// LeadPrivateLink mails a lead their private link (POST).
+func LeadPrivateLink(id string) string { return "/leads/" + esc(id) + "/private-link" }
+
 // Conversations records a conversation with a lead (POST).
 func Conversations(id string) string { return "/leads/" + esc(id) + "/conversations" }
 
 // CheckIn is the candidate's check-in page that the booth QR opens.
 func CheckIn(key string) string { return "/c/" + esc(key) }
 
-// Thanks is the confirmation after checking in.
-func Thanks(selfToken string) string { return "/thanks/" + esc(selfToken) }
+// Thanks is the confirmation page of one check-in (its token is that submission's own).
+func Thanks(token string) string { return "/thanks/" + esc(token) }
+
+// Confirm is the mailed link that confirms what a repeat check-in asked for.
+func Confirm(token string) string { return "/confirm/" + esc(token) }
 
 // Personal is the URL inside a candidate's personal QR.
 func Personal(token string) string { return "/p/" + esc(token) }

@@ -1,0 +1,180 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/boothlead/boothlead/mail"
+	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/views/paths"
+)
+
+const candidateTime = "2 January 2006, 15:04"
+
+// build makes the message of a row, minting the links it carries; cleanup forgets those links
+// when the message then cannot be sent.
+func (w *Worker) build(ctx context.Context, it models.OutboxItem) (mail.Message, func(), error) {
+	id := it.DeliveryID + "@" + mail.Domain(w.cfg.From)
+	switch it.Kind {
+	case models.MailCheckIn, models.MailRepeat, models.MailStaffConsent, models.MailPrivateLink:
+		return w.buildLead(ctx, it, id)
+	case models.MailStaffInvite, models.MailStaffReset:
+		return w.buildStaff(ctx, it, id)
+	}
+	return mail.Message{}, func() {}, dropped{"unknown kind " + it.Kind}
+}
+
+func (w *Worker) buildLead(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
+	noop := func() {}
+	if it.LeadID == nil {
+		return mail.Message{}, noop, dropped{"no lead"}
+	}
+	d, err := w.cfg.Store.LeadMailData(ctx, *it.LeadID, it.VisitID)
+	if errors.Is(err, models.ErrNotFound) {
+		return mail.Message{}, noop, dropped{"the lead or its visit is gone"}
+	}
+	if err != nil {
+		return mail.Message{}, noop, err
+	}
+	if d.Lead.Email == nil {
+		return mail.Message{}, noop, dropped{"the lead has no email"}
+	}
+	// Check-in mails answer the person's own action and say how to withdraw or delete; the others
+	// need the contact consent in force.
+	if it.Kind == models.MailStaffConsent || it.Kind == models.MailPrivateLink {
+		if !hasContact(d.Consents) {
+			return mail.Message{}, noop, dropped{"no contact consent in force"}
+		}
+	}
+	ev, loc := d.Event, d.Event.Location()
+	self, err := w.cfg.Store.IssueSelfLink(ctx, d.Lead.ID)
+	if err != nil {
+		return mail.Message{}, noop, err
+	}
+	var minted []string
+	cleanup := func() {
+		bg := context.WithoutCancel(ctx)
+		_ = w.cfg.Store.DropLink(bg, self)
+		for _, t := range minted {
+			_ = w.cfg.Store.DropLink(bg, t)
+		}
+	}
+	m := mail.Lead{To: *d.Lead.Email, Name: d.Lead.Name, Company: ev.Company, Event: ev.Name,
+		SelfURL: w.cfg.BaseURL + paths.SelfService(self), DeleteNote: deleteNote(ev, d.Consents)}
+	if m.Name == "" {
+		m.Name = "there"
+	}
+	for _, c := range d.Consents {
+		m.Consents = append(m.Consents, mail.Consent{Purpose: models.PurposeName(c.Purpose), Version: c.TextVersion,
+			At: c.At.In(loc).Format(candidateTime), Text: c.TextBody})
+	}
+	var msg mail.Message
+	switch it.Kind {
+	case models.MailCheckIn:
+		msg, err = mail.CheckIn(id, m)
+	case models.MailStaffConsent:
+		msg, err = mail.StaffConsent(id, m)
+	case models.MailPrivateLink:
+		msg, err = mail.PrivateLink(id, m)
+	case models.MailRepeat:
+		if d.Visit == nil {
+			cleanup()
+			return mail.Message{}, noop, dropped{"no visit"}
+		}
+		v := d.Visit
+		m.When = v.At.In(loc).Format(candidateTime)
+		if v.Pending() {
+			for _, f := range v.Changes.Fields {
+				m.Changes = append(m.Changes, mail.Change{Label: models.FieldWords(f.Field), From: f.From, To: f.To})
+			}
+			m.AddInterests = v.Changes.Interests
+			for _, ask := range v.Changes.Consents {
+				t := d.Texts[ask.TextID]
+				m.AskConsents = append(m.AskConsents, mail.Consent{Purpose: models.PurposeName(ask.Purpose),
+					Version: t.Version, Text: t.Body})
+			}
+			confirm, err := w.cfg.Store.IssueConfirmLink(ctx, d.Lead.ID, v.ID)
+			if err != nil {
+				cleanup()
+				return mail.Message{}, noop, err
+			}
+			minted = append(minted, confirm)
+			m.ConfirmURL = w.cfg.BaseURL + paths.Confirm(confirm)
+			m.ConfirmHours = int(models.ConfirmLinkTTL / time.Hour)
+		}
+		msg, err = mail.Repeat(id, m)
+	}
+	if err != nil {
+		cleanup()
+		return mail.Message{}, noop, fmt.Errorf("outbox: build %s: %w", it.Kind, err)
+	}
+	return msg, cleanup, nil
+}
+
+func hasContact(cs []models.Consent) bool {
+	for _, c := range cs {
+		if c.Purpose == models.PurposeContact {
+			return true
+		}
+	}
+	return false
+}
+
+func deleteNote(ev models.Event, cs []models.Consent) string {
+	for _, c := range cs {
+		if c.Purpose == models.PurposeTalentPool {
+			return "You are in the talent pool: " + ev.Company + " may keep your details for up to " +
+				strconv.Itoa(models.TalentPoolMonths) + " months after your last contact."
+		}
+	}
+	return ev.Company + " deletes your details on " + ev.DeleteAfter().Format("2 January 2006") + "."
+}
+
+func (w *Worker) buildStaff(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
+	noop := func() {}
+	if it.StaffUserID == nil {
+		return mail.Message{}, noop, dropped{"no account"}
+	}
+	u, err := w.cfg.Store.StaffUserByID(ctx, *it.StaffUserID)
+	if errors.Is(err, models.ErrNotFound) {
+		return mail.Message{}, noop, dropped{"the account is gone"}
+	}
+	if err != nil {
+		return mail.Message{}, noop, err
+	}
+	if !u.Active {
+		return mail.Message{}, noop, dropped{"the account is deactivated"}
+	}
+	purpose, ttl := models.PasswordReset, models.MailedResetTTL
+	if it.Kind == models.MailStaffInvite {
+		purpose, ttl = models.PasswordInvite, models.InviteTTL
+	}
+	by := ""
+	if byID := it.Payload.Int64("by"); byID != 0 && byID != u.ID {
+		if admin, err := w.cfg.Store.StaffUserByID(ctx, byID); err == nil {
+			by = admin.Name
+		}
+	}
+	token, err := w.cfg.Store.IssuePasswordLink(ctx, u.ID, it.Payload.Int64("by"), purpose, ttl)
+	if err != nil {
+		return mail.Message{}, noop, err
+	}
+	cleanup := func() { _ = w.cfg.Store.DropPasswordLink(context.WithoutCancel(ctx), token) }
+	d := mail.Staff{To: u.Email, Name: u.Name, Email: u.Email, Role: u.Role, By: by,
+		URL: w.cfg.BaseURL + paths.ResetPassword(token), Hours: int(ttl / time.Hour),
+		LoginURL: w.cfg.BaseURL + paths.Login(), SiteURL: w.cfg.BaseURL}
+	var msg mail.Message
+	if it.Kind == models.MailStaffInvite {
+		msg, err = mail.StaffInvite(id, d)
+	} else {
+		msg, err = mail.StaffReset(id, d)
+	}
+	if err != nil {
+		cleanup()
+		return mail.Message{}, noop, fmt.Errorf("outbox: build %s: %w", it.Kind, err)
+	}
+	return msg, cleanup, nil
+}
