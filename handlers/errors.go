@@ -92,6 +92,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		_ = c.NoContent(code)
 		return
 	}
+	if isAPIPath(c.Request().URL.Path) {
+		apiErrorJSON(c, code, msg)
+		return
+	}
 	if rerr := render(c, code, pages.ErrorPage(s.chrome(c, vm.Title, ""), vm)); rerr != nil {
 		s.log.Error("render error page", slog.String("err", fmt.Sprint(rerr)), slog.String("request_id", vm.RequestID))
 		_ = c.String(code, vm.Title)

@@ -20,7 +20,9 @@ import (
 	"github.com/boothlead/boothlead/mail/mailtest"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
+	"github.com/boothlead/boothlead/netguard"
 	"github.com/boothlead/boothlead/outbox"
+	"github.com/boothlead/boothlead/seal"
 	"github.com/boothlead/boothlead/views/paths"
 )
 
@@ -33,7 +35,8 @@ type testApp struct {
 	server  *Server
 	ts      *httptest.Server
 	hub     *models.Hub
-	mailbox *mailtest.Server // nil for an app without mail
+	mailbox *mailtest.Server  // nil for an app without mail
+	ats     map[string]string // vendor test servers the ATS worker talks to (withWorkers)
 }
 
 type appOption func(*Deps)
@@ -45,6 +48,32 @@ const noMailServer = "none"
 
 func withoutMail(d *Deps) { d.Mail.Server = noMailServer }
 
+// testSecretKey is the SECRET_KEY of apps made withSecretKey.
+const testSecretKey = "the test SECRET_KEY, at least thirty-two characters"
+
+// withSecretKey sets SECRET_KEY: ATS credentials may be stored, webhook secrets are sealed.
+func withSecretKey(d *Deps) {
+	b, err := seal.New(testSecretKey)
+	if err != nil {
+		panic(err)
+	}
+	d.Integrations.Secrets = b
+}
+
+// withPrivateHooks is WEBHOOK_ALLOW_PRIVATE=on (the test receivers listen on 127.0.0.1).
+func withPrivateHooks(d *Deps) { d.Integrations.Net = netguard.Policy{AllowPrivate: true} }
+
+// newWorkerApp is newTestApp that also runs this instance's webhook and ATS workers (as serve
+// does), the ATS worker talking to the vendor test servers in atsURLs (by provider).
+func newWorkerApp(t testing.TB, atsURLs map[string]string, opts ...appOption) *testApp {
+	t.Helper()
+	if atsURLs == nil {
+		atsURLs = map[string]string{}
+	}
+	db := modelstest.New(t)
+	return startInstanceWith(t, db, db.URL, atsURLs, opts...)
+}
+
 func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	return startInstance(t, modelstest.New(t), opts...)
@@ -53,12 +82,19 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 // startInstance runs one app instance (router, sessions, live hub) on db over HTTP.
 func startInstance(t testing.TB, db modelstest.DB, opts ...appOption) *testApp {
 	t.Helper()
-	return startInstanceHub(t, db, db.URL, opts...)
+	return startInstanceWith(t, db, db.URL, nil, opts...)
 }
 
 // startInstanceHub is startInstance with the live hub listening on the database at hubURL (for
 // instance through a proxy the test cuts).
 func startInstanceHub(t testing.TB, db modelstest.DB, hubURL string, opts ...appOption) *testApp {
+	t.Helper()
+	return startInstanceWith(t, db, hubURL, nil, opts...)
+}
+
+// startInstanceWith is startInstance with the hub on hubURL; with atsURLs (not nil) it also runs
+// the webhook and ATS workers.
+func startInstanceWith(t testing.TB, db modelstest.DB, hubURL string, atsURLs map[string]string, opts ...appOption) *testApp {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -95,6 +131,19 @@ func startInstanceHub(t testing.TB, db modelstest.DB, hubURL string, opts ...app
 		// runs before the database and the SMTP server go away: the worker stops first
 		t.Cleanup(func() { cancel(); <-done })
 		d.Mail = MailSetup{Server: srv.String(), Nudge: w.Nudge}
+	}
+	if urls := atsURLs; urls != nil {
+		a.ats = urls
+		cfg := outbox.Config{Store: db.Store, Log: log, Poll: 100 * time.Millisecond,
+			Backoff: func(int) time.Duration { return 100 * time.Millisecond }}
+		client := d.Integrations.Net.Client(5 * time.Second)
+		hooks := outbox.NewWebhooks(cfg, outbox.WebhookConfig{Client: client, Secrets: d.Integrations.Secrets})
+		push := outbox.NewATS(cfg, outbox.ATSConfig{Client: client, Secrets: d.Integrations.Secrets, BaseURL: urls})
+		done := make(chan struct{}, 2)
+		go func() { hooks.Run(ctx); done <- struct{}{} }()
+		go func() { push.Run(ctx); done <- struct{}{} }()
+		t.Cleanup(func() { cancel(); <-done; <-done })
+		d.Integrations.Nudge = func() { hooks.Nudge(); push.Nudge() }
 	}
 	a.server = newServer(d)
 	ts.Config.Handler = a.server.router()

@@ -101,6 +101,9 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if err := s.leadConsentState(ctx, ev, lead, consents, verbal, &vm); err != nil {
 		return err
 	}
+	if vm.ATS, err = s.leadATS(ctx, ev, lead.ID); err != nil {
+		return err
+	}
 	vm.ConsentFirst = !vm.HasContact && (lead.Source == models.SourceBadgeScan || !lead.Resolved())
 	done := c.QueryParam("done")
 	switch r, ok := doneResults[done]; {

@@ -71,6 +71,9 @@ func (s *Server) renderLeads(c echo.Context, ev models.Event, q url.Values, in p
 		if in.Counts, err = s.store.CountLeadsFiltered(ctx, ev.ID, f); err != nil {
 			return err
 		}
+		if in.Outreach, err = s.outreach(ctx, ev, f, currentUser(c).Can(models.RoleAdmin)); err != nil {
+			return err
+		}
 	}
 	in.Presets = exportPresets(in.Counts)
 	vm := pages.NewLeadsVM(in)

@@ -118,13 +118,18 @@ func TestJourneyOfflineOutbox(t *testing.T) {
 	if got := text(t, tablet, `[data-testid="lead-name"]`); got != "Offline Olga" {
 		t.Fatalf("offline reload shows %q", got)
 	}
+	if !eventually(tablet, `!!window.Boothlead`, 10*time.Second) {
+		t.Fatal("app.js did not start on the offline copy")
+	}
 	for i := range 5 {
 		run(t, tablet, "save conversation "+strconv.Itoa(i),
 			chromedp.SendKeys(chromedp.CSS(`[data-testid="conversation-form"] textarea[name="notes"]`), "Offline note "+strconv.Itoa(i)),
 			chromedp.Click(chromedp.CSS(`label.r-warm`)),
 			chromedp.Click(chromedp.CSS(`[data-testid="save-conversation"]`)))
 		if !pendingIs(tablet, i+1, 10*time.Second) {
-			t.Fatalf("conversation %d is not in the outbox", i)
+			screenshot(t, tablet, "tablet-29-offline-failed")
+			st, _ := chromedp.Run(tablet, chromedp.Evaluate[string](`document.querySelector('[data-sync-status]').textContent + ' | ' + location.href`))
+			t.Fatalf("conversation %d is not in the outbox: %s", i, st)
 		}
 	}
 	if got, _ := chromedp.Run(tablet, chromedp.Evaluate[string](`document.querySelector('[data-sync-status]').dataset.state || ''`)); got != "warn" {
@@ -160,7 +165,9 @@ func TestJourneyOfflineOutbox(t *testing.T) {
 	run(t, tablet, "sign in again", signInSteps(u, "sam@example.com"))
 	run(t, tablet, "open the board", chromedp.Navigate(u+paths.Event(ev.Slug)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
 	if !pendingIs(tablet, 0, 60*time.Second) {
-		t.Fatal("the outbox was not sent after signing in again")
+		screenshot(t, tablet, "tablet-29-offline-failed")
+		st, _ := chromedp.Run(tablet, chromedp.Evaluate[string](`document.querySelector('[data-sync-status]').textContent + ' | ' + location.href + ' | ' + navigator.onLine`))
+		t.Fatalf("the outbox was not sent after signing in again: %s", st)
 	}
 	if got := text(t, tablet, `[data-sync-last]`); !strings.HasPrefix(got, "synced ") {
 		t.Errorf("last sync shown as %q", got)

@@ -34,6 +34,7 @@ func (s *Server) chrome(c echo.Context, title, section string) layouts.Chrome {
 		ch.Flash = s.popFlash(c)
 		if ch.User.IsAdmin() {
 			ch.MailNotice = s.mailNotice(c.Request().Context())
+			ch.HookNotice = s.hookNotice(c.Request().Context())
 		}
 	}
 	return ch

@@ -106,6 +106,33 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/me/:token/export.json", public, s.selfServiceExport, nil},
 		{http.MethodPost, "/me/:token/withdraw", public, s.selfServiceWithdraw, nil},
 		{http.MethodPost, "/me/:token/delete", public, s.selfServiceDelete, nil},
+		{http.MethodGet, "/u/:token", public, s.unsubscribeForm, nil},
+		{http.MethodPost, "/u/:token", public, s.unsubscribe, nil}, // RFC 8058 one-click: no CSRF token (the link is the capability)
+
+		// integrations (admin): API tokens, webhooks; per event: ATS connections (admin), pushes
+		// and follow-up mail (recruiter)
+		{http.MethodGet, "/integrations", admin, s.integrations, nil},
+		{http.MethodPost, "/integrations/tokens", admin, s.tokenCreate, nil},
+		{http.MethodPost, "/integrations/tokens/:id/revoke", admin, s.tokenRevoke, nil},
+		{http.MethodPost, "/integrations/webhooks", admin, s.webhookCreate, nil},
+		{http.MethodGet, "/integrations/webhooks/:id", admin, s.webhookShow, nil},
+		{http.MethodPost, "/integrations/webhooks/:id/state", admin, s.webhookState, nil},
+		{http.MethodPost, "/integrations/webhooks/:id/delete", admin, s.webhookDelete, nil},
+		{http.MethodGet, "/events/:slug/ats", admin, s.atsSettings, nil},
+		{http.MethodPost, "/events/:slug/ats/:provider", admin, s.atsSave, nil},
+		{http.MethodPost, "/events/:slug/ats/:provider/delete", admin, s.atsDelete, nil},
+		{http.MethodPost, "/events/:slug/ats/:provider/push", recruiter, s.atsPush, nil},
+		{http.MethodGet, "/events/:slug/follow-up", recruiter, s.followUps, nil},
+		{http.MethodPost, "/events/:slug/follow-up/templates", recruiter, s.followUpSave, nil},
+		{http.MethodPost, "/events/:slug/follow-up/templates/:id/test", recruiter, s.followUpTest, nil},
+		{http.MethodPost, "/events/:slug/follow-up/templates/:id/send", recruiter, s.followUpSend, nil},
+
+		// the REST API: bearer tokens, JSON (api.go, api_auth.go)
+		{http.MethodGet, "/api/v1/openapi.json", public, s.apiOpenAPI, nil},
+		{http.MethodGet, "/api/v1/events", apiRecruiter, s.apiEvents, nil},
+		{http.MethodGet, "/api/v1/events/:slug/leads", apiRecruiter, s.apiLeads, nil},
+		{http.MethodGet, "/api/v1/leads/:id", apiRecruiter, s.apiLead, nil},
+		{http.MethodGet, "/api/v1/webhooks", apiAdmin, s.apiWebhooks, nil},
 	}
 }
 
@@ -138,7 +165,11 @@ func (s *Server) router() *echo.Echo {
 	e.Use(s.sessionsMW())
 	e.Use(s.csrf())
 	for _, r := range s.routes() {
-		mw := append([]echo.MiddlewareFunc{s.require(r)}, r.mw...)
+		guard := s.require(r)
+		if r.access.isAPI() {
+			guard = s.apiAuth(r.access)
+		}
+		mw := append([]echo.MiddlewareFunc{guard}, r.mw...)
 		e.Add(r.method, r.path, r.h, mw...)
 	}
 	return e

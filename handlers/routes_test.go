@@ -16,6 +16,7 @@ var publicRoutes = []string{
 	"GET /c/:key", "POST /c/:key", "GET /thanks/:token", "GET /p/:token", "GET /p/:token/qr.png",
 	"GET /me/:token", "POST /me/:token", "GET /me/:token/export.json", "POST /me/:token/withdraw", "POST /me/:token/delete",
 	"GET /confirm/:token", "POST /confirm/:token", "GET /login/forgot", "POST /login/forgot",
+	"GET /u/:token", "POST /u/:token", "GET /api/v1/openapi.json",
 }
 
 // TestPathBuildersResolve checks every URL builder in views/paths lands on a route.
@@ -37,6 +38,12 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.SelfService("t"): "POST", paths.SelfServiceExport("t"): "GET", paths.SelfServiceDelete("t"): "POST",
 		paths.SelfServiceWithdraw("t"): "POST", paths.Confirm("t"): "POST", paths.ForgotPassword(): "POST",
 		paths.LeadConsent(id): "POST", paths.LeadPrivateLink(id): "POST", paths.Mail(): "GET",
+		paths.Integrations(): "GET", paths.TokenCreate(): "POST", paths.TokenRevoke(2): "POST", paths.WebhookCreate(): "POST",
+		paths.Webhook(2): "GET", paths.WebhookState(2): "POST", paths.WebhookDelete(2): "POST", paths.ATS("s"): "GET",
+		paths.ATSSave("s", "lever"): "POST", paths.ATSDelete("s", "lever"): "POST", paths.ATSPush("s", "greenhouse"): "POST",
+		paths.FollowUps("s", url.Values{"rating": {"hot"}}): "GET", paths.FollowUpSave("s"): "POST",
+		paths.FollowUpTest("s", 3): "POST", paths.FollowUpSend("s", 3): "POST", paths.Unsubscribe("1.abc"): "POST",
+		paths.APIOpenAPI():    "GET",
 		paths.ExportXLSX("s"): "GET", paths.SavedViews("s"): "POST", paths.DeleteSavedView("s", 5): "POST",
 		paths.BulkRate("s"): "POST", paths.BulkTag("s"): "POST", paths.StaffRole(3): "POST",
 	}

@@ -20,6 +20,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/netguard"
+	"github.com/boothlead/boothlead/seal"
 )
 
 // Deps is everything the router needs from the outside.
@@ -36,6 +38,22 @@ type Deps struct {
 	Mail           MailSetup     // whether and where mail is sent
 	MetricsToken   string        // lets /metrics answer clients other than loopback (Bearer token)
 	StreamRecheck  time.Duration // how often an open live stream re-checks its session; 0: 30 s
+	Integrations   Integrations  // API, webhooks, ATS pushes, follow-ups
+}
+
+// Integrations is what the API, webhooks, ATS connections and follow-ups need.
+type Integrations struct {
+	// Secrets seals ATS API keys and webhook secrets (SECRET_KEY); nil when the key is not set:
+	// ATS credentials are refused then, webhook secrets are kept as typed.
+	Secrets *seal.Box
+	// Net is the SSRF rule for webhook URLs (WEBHOOK_ALLOW_PRIVATE).
+	Net netguard.Policy
+	// Nudge wakes this instance's webhook and ATS workers after work was queued; nil when none run.
+	Nudge func()
+	// APILimit is the per-token rate limit of the API (DefaultAPILimit when zero).
+	APILimit APILimit
+	// FollowUpsPerMinute spaces follow-up mail (default 120 a minute).
+	FollowUpsPerMinute int
 }
 
 // MailSetup says whether mail goes out, and lets handlers wake the sender after queueing one.
@@ -62,6 +80,9 @@ type Server struct {
 	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
 	mail       MailSetup
 	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
+	ints       Integrations
+	apiLimits  tokenLimiter
+	hookStats  countCache // paused webhooks, for the admins' banner (integrations.go)
 
 	metricsToken  string
 	routePatterns map[string]bool // the route table's paths: the only route labels metrics use
@@ -94,6 +115,7 @@ func newServer(d Deps) *Server {
 		trustProxy: d.TrustProxy,
 		registry:   prometheus.NewRegistry(),
 		mail:       d.Mail,
+		ints:       d.Integrations,
 
 		metricsToken:  d.MetricsToken,
 		routePatterns: map[string]bool{},
@@ -106,6 +128,13 @@ func newServer(d Deps) *Server {
 	for _, r := range s.routes() {
 		s.routePatterns[r.path] = true
 	}
+	if s.ints.APILimit.Rate == 0 {
+		s.ints.APILimit = DefaultAPILimit
+	}
+	if s.ints.FollowUpsPerMinute == 0 {
+		s.ints.FollowUpsPerMinute = 120
+	}
+	s.apiLimits.limit = s.ints.APILimit
 	if s.company == "" {
 		s.company = "Our company"
 	}

@@ -18,6 +18,9 @@ type Message struct {
 	MessageID string // without angle brackets; the same on every retry, so receivers see one message
 	// AutoSubmitted marks machine-made mail (RFC 3834), so vacation replies stay quiet.
 	AutoSubmitted bool
+	// Unsubscribe, when set, is the URL of List-Unsubscribe, with List-Unsubscribe-Post for a
+	// one-click unsubscribe (RFC 8058; mail apps POST to it only over https).
+	Unsubscribe string
 }
 
 // ParseAddress checks one address (Name <a@b> or a@b) and returns it as a@b.
@@ -47,6 +50,13 @@ func (m Message) build(from string) (*gomail.Msg, error) {
 	if m.AutoSubmitted {
 		msg.SetGenHeader("Auto-Submitted", "auto-generated")
 		msg.SetGenHeader("X-Auto-Response-Suppress", "All")
+	}
+	if m.Unsubscribe != "" {
+		if err := msg.SetListUnsubscribeOneClick(m.Unsubscribe); err != nil {
+			// plain http (a developer's machine): the same headers, without go-mail's https check
+			msg.SetListUnsubscribe(m.Unsubscribe)
+			msg.SetListUnsubscribePost()
+		}
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {

@@ -83,7 +83,7 @@ func (s *Store) UpdateLead(ctx context.Context, actorID int64, l Lead, in LeadIn
 		if err := audit(tx, actorID, "lead.update", l.EventID, l.ID, nil); err != nil {
 			return err
 		}
-		return notifyLead(tx, l.EventID, l.ID)
+		return leadChanged(tx, HookLeadUpdated, l.EventID, l.ID, nil)
 	})
 	return out, err
 }
@@ -92,6 +92,9 @@ func (s *Store) UpdateLead(ctx context.Context, actorID int64, l Lead, in LeadIn
 // the lead's id and who asked.
 func (s *Store) DeleteLead(ctx context.Context, actorID int64, l Lead, by string) error {
 	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := queueLeadsDeleted(tx, "SELECT id, event_id FROM leads WHERE id = ?", l.ID); err != nil {
+			return err
+		}
 		if err := tx.Exec("DELETE FROM leads WHERE id = ?", l.ID).Error; err != nil {
 			return fmt.Errorf("models: delete lead: %w", err)
 		}
@@ -107,6 +110,12 @@ func (s *Store) WithdrawConsents(ctx context.Context, l Lead, purposes []string)
 		if err != nil {
 			return fmt.Errorf("models: withdraw consents: %w", err)
 		}
-		return audit(tx, 0, "consent.withdraw", l.EventID, l.ID, map[string]any{"purposes": purposes})
+		if err := tx.Exec(`UPDATE leads SET updated_at = now() WHERE id = ?`, l.ID).Error; err != nil {
+			return fmt.Errorf("models: touch lead: %w", err)
+		}
+		if err := audit(tx, 0, "consent.withdraw", l.EventID, l.ID, map[string]any{"purposes": purposes}); err != nil {
+			return err
+		}
+		return leadChanged(tx, HookLeadUpdated, l.EventID, l.ID, nil)
 	})
 }

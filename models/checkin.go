@@ -171,7 +171,7 @@ func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (CheckInRes
 				return err
 			}
 		}
-		return notifyLead(tx, ev.ID, row.ID)
+		return leadChanged(tx, createdOrUpdated(row.Inserted), ev.ID, row.ID, nil)
 	})
 	if err != nil {
 		return CheckInResult{}, err
@@ -248,7 +248,7 @@ func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadI
 				return err
 			}
 		}
-		return notifyLead(tx, ev.ID, row.ID)
+		return leadChanged(tx, createdOrUpdated(row.Inserted), ev.ID, row.ID, nil)
 	})
 	return lead, created, err
 }
@@ -329,7 +329,7 @@ func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, 
 		if err := audit(tx, staffID, "lead.consent_in_person", l.EventID, l.ID, map[string]any{"consents": len(wanted)}); err != nil {
 			return err
 		}
-		return notifyLead(tx, l.EventID, l.ID)
+		return leadChanged(tx, HookLeadUpdated, l.EventID, l.ID, nil)
 	})
 	return out, err
 }

@@ -138,7 +138,7 @@ func (s *Store) AddConversation(ctx context.Context, ev Event, c Conversation) (
 		if err != nil {
 			return fmt.Errorf("models: touch lead: %w", err)
 		}
-		return notifyLead(tx, ev.ID, c.LeadID)
+		return leadChanged(tx, HookConversationCreated, ev.ID, c.LeadID, Payload{"conversation": out.ClientID})
 	})
 	return out, created, err
 }

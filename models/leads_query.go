@@ -380,10 +380,10 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 	return b.String(), args
 }
 
-// contactConsent is true for a lead with a contact consent that is granted and not withdrawn
+// grantedContactConsent is true for a lead with a contact consent that is granted and not withdrawn
 // (the partial index consents_contact_idx, migration 00015, holds exactly those rows): with an
 // email address and a name, what an ATS export needs (export.Eligible states the same rule).
-const contactConsent = `EXISTS (SELECT 1 FROM consents k WHERE k.lead_id = l.id AND k.purpose = 'contact'
+const grantedContactConsent = `EXISTS (SELECT 1 FROM consents k WHERE k.lead_id = l.id AND k.purpose = 'contact'
 	AND k.granted AND k.withdrawn_at IS NULL)`
 
 // leadSearchText is the text a lead is searched in, exactly the expression the trigram index
@@ -648,7 +648,7 @@ func countQuery(eventID int64, f LeadFilter) sqlStatement {
 		(SELECT count(*) FROM leads a WHERE a.event_id = ?) AS "all",
 		count(*) FILTER (WHERE l.email IS NULL) AS no_email,
 		count(*) FILTER (WHERE l.email IS NOT NULL AND btrim(l.name) = '') AS no_name,
-		count(*) FILTER (WHERE l.email IS NOT NULL AND btrim(l.name) <> '' AND NOT ` + contactConsent + `) AS no_contact_consent
+		count(*) FILTER (WHERE l.email IS NOT NULL AND btrim(l.name) <> '' AND NOT ` + grantedContactConsent + `) AS no_contact_consent
 		FROM leads l WHERE ` + where, append([]any{eventID}, args...)}
 }
 

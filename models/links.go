@@ -163,7 +163,7 @@ func applyChanges(tx *gorm.DB, v Visit) (Lead, error) {
 	if err := tx.Take(&l, "id = ?", v.LeadID).Error; err != nil {
 		return Lead{}, fmt.Errorf("models: lead of visit: %w", err)
 	}
-	return l, notifyLead(tx, l.EventID, l.ID)
+	return l, leadChanged(tx, HookLeadUpdated, l.EventID, l.ID, nil)
 }
 
 // LeadMail is what the mails to a lead are built from.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -85,16 +86,18 @@ func recentMails(tx *gorm.DB, leadID, kind string) (int64, error) {
 	return n, nil
 }
 
-// ClaimOutbox takes up to limit due rows whose kind starts with prefix for this worker: each is
+// ClaimOutbox takes up to limit due rows whose kind starts with prefix ("mail.") for this worker: each is
 // leased until now+lease, so no other instance sends it meanwhile (FOR UPDATE SKIP LOCKED makes
 // concurrent claims take different rows), and its attempt is counted.
 func (s *Store) ClaimOutbox(ctx context.Context, prefix string, limit int, lease time.Duration) ([]OutboxItem, error) {
 	var items []OutboxItem
+	// the family (the kind up to its first dot) is what the index outbox_family_due_idx is on
+	family, _, _ := strings.Cut(prefix, ".")
 	err := s.ctx(ctx).Raw(`UPDATE outbox SET locked_until = now() + make_interval(secs => ?), attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-			AND (locked_until IS NULL OR locked_until < now()) AND kind LIKE ? || '%'
-			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-		RETURNING *`, lease.Seconds(), prefix, limit).Scan(&items).Error
+			AND (locked_until IS NULL OR locked_until < now()) AND split_part(kind, '.', 1) = ? AND kind LIKE ? || '%'
+			ORDER BY split_part(kind, '.', 1), next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		RETURNING *`, lease.Seconds(), family, prefix, limit).Scan(&items).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: claim outbox: %w", err)
 	}

@@ -48,6 +48,9 @@ func (s *Store) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 		if res.Leads == 0 {
 			return nil
 		}
+		if err := queueLeadsDeleted(tx, expiredLeads, TalentPoolMonths); err != nil {
+			return err
+		}
 		if err := tx.Exec(`DELETE FROM leads WHERE id IN (SELECT id FROM (`+expiredLeads+`) x)`, TalentPoolMonths).Error; err != nil {
 			return fmt.Errorf("models: purge leads: %w", err)
 		}
@@ -56,8 +59,9 @@ func (s *Store) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 	return res, err
 }
 
-// pruneSpent deletes what has done its work: outbox rows sent or given up a month ago, and
-// confirm and password links that are used or expired (they open nothing any more).
+// pruneSpent deletes what has done its work: outbox rows sent or given up a month ago, webhook
+// delivery log lines a month old, and confirm and password links that are used or expired (they
+// open nothing any more).
 func pruneSpent(tx *gorm.DB) error {
 	if _, err := pruneOutbox(tx); err != nil {
 		return err
@@ -70,6 +74,9 @@ func pruneSpent(tx *gorm.DB) error {
 	err = tx.Exec(`DELETE FROM password_resets WHERE used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'`).Error
 	if err != nil {
 		return fmt.Errorf("models: prune password links: %w", err)
+	}
+	if err := tx.Exec(`DELETE FROM webhook_attempts WHERE at < now() - interval '30 days'`).Error; err != nil {
+		return fmt.Errorf("models: prune webhook log: %w", err)
 	}
 	return nil
 }

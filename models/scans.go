@@ -70,7 +70,7 @@ func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in Sca
 		if err != nil {
 			return fmt.Errorf("models: record scan: %w", err)
 		}
-		return notifyLead(tx, ev.ID, lead.ID)
+		return leadChanged(tx, createdOrUpdated(lead.Inserted), ev.ID, lead.ID, nil)
 	})
 	return lead.Lead, lead.Inserted, err
 }

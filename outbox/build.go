@@ -16,54 +16,58 @@ const candidateTime = "2 January 2006, 15:04"
 
 // build makes the message of a row, minting the links it carries; cleanup forgets those links
 // when the message then cannot be sent.
-func (w *Worker) build(ctx context.Context, it models.OutboxItem) (mail.Message, func(), error) {
-	id := it.DeliveryID + "@" + mail.Domain(w.cfg.From)
+func (j *mailJob) build(ctx context.Context, it models.OutboxItem) (mail.Message, func(), error) {
+	id := it.DeliveryID + "@" + mail.Domain(j.cfg.From)
 	switch it.Kind {
 	case models.MailCheckIn, models.MailRepeat, models.MailStaffConsent, models.MailPrivateLink:
-		return w.buildLead(ctx, it, id)
+		return j.buildLead(ctx, it, id)
 	case models.MailStaffInvite, models.MailStaffReset:
-		return w.buildStaff(ctx, it, id)
+		return j.buildStaff(ctx, it, id)
+	case models.MailFollowUp:
+		return j.buildFollowUp(ctx, it, id)
+	case models.MailFollowUpTest:
+		return j.buildFollowUpTest(ctx, it, id)
 	}
-	return mail.Message{}, func() {}, dropped{"unknown kind " + it.Kind}
+	return mail.Message{}, func() {}, dropped("unknown kind " + it.Kind)
 }
 
-func (w *Worker) buildLead(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
+func (j *mailJob) buildLead(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
 	noop := func() {}
 	if it.LeadID == nil {
-		return mail.Message{}, noop, dropped{"no lead"}
+		return mail.Message{}, noop, dropped("no lead")
 	}
-	d, err := w.cfg.Store.LeadMailData(ctx, *it.LeadID, it.VisitID)
+	d, err := j.cfg.Store.LeadMailData(ctx, *it.LeadID, it.VisitID)
 	if errors.Is(err, models.ErrNotFound) {
-		return mail.Message{}, noop, dropped{"the lead or its visit is gone"}
+		return mail.Message{}, noop, dropped("the lead or its visit is gone")
 	}
 	if err != nil {
 		return mail.Message{}, noop, err
 	}
 	if d.Lead.Email == nil {
-		return mail.Message{}, noop, dropped{"the lead has no email"}
+		return mail.Message{}, noop, dropped("the lead has no email")
 	}
 	// Check-in mails answer the person's own action and say how to withdraw or delete; the others
 	// need the contact consent in force.
 	if it.Kind == models.MailStaffConsent || it.Kind == models.MailPrivateLink {
 		if !hasContact(d.Consents) {
-			return mail.Message{}, noop, dropped{"no contact consent in force"}
+			return mail.Message{}, noop, dropped("no contact consent in force")
 		}
 	}
 	ev, loc := d.Event, d.Event.Location()
-	self, err := w.cfg.Store.IssueSelfLink(ctx, d.Lead.ID)
+	self, err := j.cfg.Store.IssueSelfLink(ctx, d.Lead.ID)
 	if err != nil {
 		return mail.Message{}, noop, err
 	}
 	var minted []string
 	cleanup := func() {
 		bg := context.WithoutCancel(ctx)
-		_ = w.cfg.Store.DropLink(bg, self)
+		_ = j.cfg.Store.DropLink(bg, self)
 		for _, t := range minted {
-			_ = w.cfg.Store.DropLink(bg, t)
+			_ = j.cfg.Store.DropLink(bg, t)
 		}
 	}
 	m := mail.Lead{To: *d.Lead.Email, Name: d.Lead.Name, Company: ev.Company, Event: ev.Name,
-		SelfURL: w.cfg.BaseURL + paths.SelfService(self), DeleteNote: deleteNote(ev, d.Consents)}
+		SelfURL: j.cfg.BaseURL + paths.SelfService(self), DeleteNote: deleteNote(ev, d.Consents)}
 	if m.Name == "" {
 		m.Name = "there"
 	}
@@ -82,7 +86,7 @@ func (w *Worker) buildLead(ctx context.Context, it models.OutboxItem, id string)
 	case models.MailRepeat:
 		if d.Visit == nil {
 			cleanup()
-			return mail.Message{}, noop, dropped{"no visit"}
+			return mail.Message{}, noop, dropped("no visit")
 		}
 		v := d.Visit
 		m.When = v.At.In(loc).Format(candidateTime)
@@ -96,13 +100,13 @@ func (w *Worker) buildLead(ctx context.Context, it models.OutboxItem, id string)
 				m.AskConsents = append(m.AskConsents, mail.Consent{Purpose: models.PurposeName(ask.Purpose),
 					Version: t.Version, Text: t.Body})
 			}
-			confirm, err := w.cfg.Store.IssueConfirmLink(ctx, d.Lead.ID, v.ID)
+			confirm, err := j.cfg.Store.IssueConfirmLink(ctx, d.Lead.ID, v.ID)
 			if err != nil {
 				cleanup()
 				return mail.Message{}, noop, err
 			}
 			minted = append(minted, confirm)
-			m.ConfirmURL = w.cfg.BaseURL + paths.Confirm(confirm)
+			m.ConfirmURL = j.cfg.BaseURL + paths.Confirm(confirm)
 			m.ConfirmHours = int(models.ConfirmLinkTTL / time.Hour)
 		}
 		msg, err = mail.Repeat(id, m)
@@ -133,20 +137,20 @@ func deleteNote(ev models.Event, cs []models.Consent) string {
 	return ev.Company + " deletes your details on " + ev.DeleteAfter().Format("2 January 2006") + "."
 }
 
-func (w *Worker) buildStaff(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
+func (j *mailJob) buildStaff(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {
 	noop := func() {}
 	if it.StaffUserID == nil {
-		return mail.Message{}, noop, dropped{"no account"}
+		return mail.Message{}, noop, dropped("no account")
 	}
-	u, err := w.cfg.Store.StaffUserByID(ctx, *it.StaffUserID)
+	u, err := j.cfg.Store.StaffUserByID(ctx, *it.StaffUserID)
 	if errors.Is(err, models.ErrNotFound) {
-		return mail.Message{}, noop, dropped{"the account is gone"}
+		return mail.Message{}, noop, dropped("the account is gone")
 	}
 	if err != nil {
 		return mail.Message{}, noop, err
 	}
 	if !u.Active {
-		return mail.Message{}, noop, dropped{"the account is deactivated"}
+		return mail.Message{}, noop, dropped("the account is deactivated")
 	}
 	purpose, ttl := models.PasswordReset, models.MailedResetTTL
 	if it.Kind == models.MailStaffInvite {
@@ -154,18 +158,18 @@ func (w *Worker) buildStaff(ctx context.Context, it models.OutboxItem, id string
 	}
 	by := ""
 	if byID := it.Payload.Int64("by"); byID != 0 && byID != u.ID {
-		if admin, err := w.cfg.Store.StaffUserByID(ctx, byID); err == nil {
+		if admin, err := j.cfg.Store.StaffUserByID(ctx, byID); err == nil {
 			by = admin.Name
 		}
 	}
-	token, err := w.cfg.Store.IssuePasswordLink(ctx, u.ID, it.Payload.Int64("by"), purpose, ttl)
+	token, err := j.cfg.Store.IssuePasswordLink(ctx, u.ID, it.Payload.Int64("by"), purpose, ttl)
 	if err != nil {
 		return mail.Message{}, noop, err
 	}
-	cleanup := func() { _ = w.cfg.Store.DropPasswordLink(context.WithoutCancel(ctx), token) }
+	cleanup := func() { _ = j.cfg.Store.DropPasswordLink(context.WithoutCancel(ctx), token) }
 	d := mail.Staff{To: u.Email, Name: u.Name, Email: u.Email, Role: u.Role, By: by,
-		URL: w.cfg.BaseURL + paths.ResetPassword(token), Hours: int(ttl / time.Hour),
-		LoginURL: w.cfg.BaseURL + paths.Login(), SiteURL: w.cfg.BaseURL}
+		URL: j.cfg.BaseURL + paths.ResetPassword(token), Hours: int(ttl / time.Hour),
+		LoginURL: j.cfg.BaseURL + paths.Login(), SiteURL: j.cfg.BaseURL}
 	var msg mail.Message
 	if it.Kind == models.MailStaffInvite {
 		msg, err = mail.StaffInvite(id, d)

@@ -1,8 +1,11 @@
-// Package outbox sends what the outbox table holds: every message is first a row (written in the
-// same transaction as what caused it), then a worker inside `serve` claims due rows with
-// FOR UPDATE SKIP LOCKED and a lease, builds the message, mints the links it carries, sends it and
-// marks the row. A crash or an SMTP outage delays mail and loses none; each row is sent by one
-// instance at a time. It logs ids and kinds, never an address or a name.
+// Package outbox does the work the outbox table holds: every message, webhook delivery and ATS
+// push is first a row (written in the same transaction as what caused it), then a worker loop
+// inside `serve` claims due rows of its family ("mail.", "webhook.", "ats.") with FOR UPDATE SKIP
+// LOCKED and a lease, does the work and marks the row: done, to be retried after a growing
+// pause, or given up. A crash or an outage delays the work and loses none; each row is handled
+// by one instance at a time. The loop, the lease, the backoff and the give-up rule are one piece
+// of code here; what a row means is a job (mail.go, webhook.go, ats.go). It logs ids and kinds,
+// never an address or a name.
 package outbox
 
 import (
@@ -21,7 +24,7 @@ type Sender interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// Config is what a Worker needs.
+// Config is what a Worker needs. Sender, From and BaseURL are the mail worker's.
 type Config struct {
 	Store   *models.Store
 	Sender  Sender
@@ -33,25 +36,62 @@ type Config struct {
 	// Backoff is the pause before attempt n+1 after n failed attempts (default: 30 s doubling,
 	// at most 1 h, with jitter).
 	Backoff func(attempts int) time.Duration
-	// GiveUpAfter is how long a row may keep failing before it is given up (default 3 days).
+	// GiveUpAfter is how long a row may keep failing before it is given up (default 3 days for
+	// mail and ATS pushes, 1 day for webhook deliveries).
 	GiveUpAfter time.Duration
-	// Sent and Failed, when set, count deliveries and rows given up (metrics).
+	// Sent and Failed, when set, count rows done and rows given up (metrics).
 	Sent, Failed func(kind string)
 }
 
-// Worker sends mail rows of the outbox.
+// job is one family of outbox work.
+type job interface {
+	// family is the kinds' prefix this job takes ("mail.").
+	family() string
+	// do does a claimed row's work: nil when done; a *giveUp when it never can be; a *retryAt to
+	// try again no earlier than a time; any other error to try again after the backoff.
+	do(ctx context.Context, it models.OutboxItem) error
+	// settled learns how a row ended: failure is nil when it was done, else why it was given up.
+	settled(ctx context.Context, it models.OutboxItem, failure error)
+}
+
+// giveUp ends a row at once: it cannot be done and never will be (its lead withdrew the consent
+// it needs, the server refused the address for good, the receiver was deleted).
+type giveUp struct {
+	reason string
+	err    error // the cause, when there is one (a permanent SMTP refusal)
+}
+
+func (g *giveUp) Error() string { return g.reason }
+func (g *giveUp) Unwrap() error { return g.err }
+
+func dropped(reason string) error { return &giveUp{reason: reason} }
+
+// retryAt asks to try again no earlier than at (the other side asked to wait).
+type retryAt struct {
+	at     time.Time
+	reason string
+}
+
+func (r *retryAt) Error() string { return r.reason }
+
+// Worker does one family of outbox rows.
 type Worker struct {
 	cfg   Config
+	job   job
 	nudge chan struct{}
 }
 
-// Lease is how long a claimed row is this worker's; a send times out well before (30 s).
+// Lease is how long a claimed row is this worker's; an attempt times out well before (30 s).
 const Lease = 2 * time.Minute
 
 const batch = 20
 
-// New returns a worker; Run starts it.
+// New returns the mail worker (kinds "mail."); Run starts it.
 func New(cfg Config) *Worker {
+	return newWorker(cfg, &mailJob{cfg: cfg}, 72*time.Hour)
+}
+
+func newWorker(cfg Config, j job, giveUpAfter time.Duration) *Worker {
 	if cfg.Poll == 0 {
 		cfg.Poll = 2 * time.Second
 	}
@@ -59,12 +99,12 @@ func New(cfg Config) *Worker {
 		cfg.Backoff = DefaultBackoff
 	}
 	if cfg.GiveUpAfter == 0 {
-		cfg.GiveUpAfter = 72 * time.Hour
+		cfg.GiveUpAfter = giveUpAfter
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{cfg: cfg, nudge: make(chan struct{}, 1)}
+	return &Worker{cfg: cfg, job: j, nudge: make(chan struct{}, 1)}
 }
 
 // DefaultBackoff waits 30 s after the first failure, doubling up to an hour, ±20 %.
@@ -85,7 +125,7 @@ func (w *Worker) Nudge() {
 	}
 }
 
-// Run sends until ctx ends.
+// Run works until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.cfg.Poll)
 	defer t.Stop()
@@ -93,7 +133,7 @@ func (w *Worker) Run(ctx context.Context) {
 		for ctx.Err() == nil {
 			n, err := w.RunOnce(ctx)
 			if err != nil && ctx.Err() == nil {
-				w.cfg.Log.Warn("outbox: claim failed", slog.String("err", err.Error()))
+				w.cfg.Log.Warn("outbox: claim failed", slog.String("family", w.job.family()), slog.String("err", err.Error()))
 			}
 			if n < batch || err != nil {
 				break
@@ -108,9 +148,10 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce claims one batch of due mail rows and handles each; it returns how many it claimed.
+// RunOnce claims one batch of due rows of the worker's family and handles each; it returns how
+// many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	items, err := w.cfg.Store.ClaimOutbox(ctx, "mail.", batch, Lease)
+	items, err := w.cfg.Store.ClaimOutbox(ctx, w.job.family(), batch, Lease)
 	if err != nil {
 		return 0, err
 	}
@@ -120,65 +161,55 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	return len(items), nil
 }
 
-// dropped is a row that cannot be sent and never will be (its account was deactivated, its
-// lead withdrew the consent the mail needs).
-type dropped struct{ reason string }
-
-func (d dropped) Error() string { return d.reason }
-
 func (w *Worker) handle(ctx context.Context, it models.OutboxItem) {
 	log := w.cfg.Log.With(slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind), slog.Int("attempt", it.Attempts))
-	msg, cleanup, err := w.build(ctx, it)
-	if err == nil {
-		sctx, cancel := context.WithTimeout(ctx, Lease/2)
-		err = w.cfg.Sender.Send(sctx, msg)
-		cancel()
-		if err != nil {
-			cleanup()
-		}
-	}
+	actx, cancel := context.WithTimeout(ctx, Lease/2)
+	err := w.job.do(actx, it)
+	cancel()
 	// the row's fate is recorded even while shutting down
 	bg := context.WithoutCancel(ctx)
-	var se *mail.SendError
-	var dr dropped
+	var g *giveUp
+	var ra *retryAt
 	switch {
 	case err == nil:
 		if err := w.cfg.Store.OutboxSent(bg, it.ID); err != nil {
-			log.Error("outbox: sent, but not marked (it may be sent again)", slog.String("err", err.Error()))
+			log.Error("outbox: done, but not marked (it may be done again)", slog.String("err", err.Error()))
 			return
 		}
-		log.Info("outbox: mail sent")
+		log.Info("outbox: done")
+		w.job.settled(bg, it, nil)
 		if w.cfg.Sent != nil {
 			w.cfg.Sent(it.Kind)
 		}
 		return
-	case errors.As(err, &dr):
-		w.giveUp(bg, log, it, dr.reason)
-		return
-	case errors.As(err, &se) && se.Permanent:
-		w.giveUp(bg, log, it, se.Error())
+	case errors.As(err, &g):
+		w.giveUp(bg, log, it, g)
 		return
 	}
 	reason := mail.MaskAddresses(err.Error())
 	if time.Since(it.CreatedAt) > w.cfg.GiveUpAfter {
-		w.giveUp(bg, log, it, "kept failing for "+w.cfg.GiveUpAfter.String()+": "+reason)
+		w.giveUp(bg, log, it, &giveUp{reason: "kept failing for " + w.cfg.GiveUpAfter.String() + ": " + reason, err: err})
 		return
 	}
 	next := time.Now().Add(w.cfg.Backoff(it.Attempts))
+	if errors.As(err, &ra) && ra.at.After(next) {
+		next = ra.at
+	}
 	if err := w.cfg.Store.OutboxRetry(bg, it.ID, reason, next); err != nil {
 		log.Error("outbox: failure not recorded", slog.String("err", err.Error()))
 		return
 	}
-	log.Warn("outbox: mail not sent, will retry", slog.String("err", reason), slog.Time("next_attempt", next))
+	log.Warn("outbox: not done, will retry", slog.String("err", reason), slog.Time("next_attempt", next))
 }
 
-func (w *Worker) giveUp(ctx context.Context, log *slog.Logger, it models.OutboxItem, reason string) {
-	reason = mail.MaskAddresses(reason)
+func (w *Worker) giveUp(ctx context.Context, log *slog.Logger, it models.OutboxItem, g *giveUp) {
+	reason := mail.MaskAddresses(g.reason)
 	if err := w.cfg.Store.OutboxGiveUp(ctx, it.ID, reason); err != nil {
 		log.Error("outbox: give up not recorded", slog.String("err", err.Error()))
 		return
 	}
-	log.Warn("outbox: mail given up", slog.String("err", reason))
+	log.Warn("outbox: given up", slog.String("err", reason))
+	w.job.settled(ctx, it, g)
 	if w.cfg.Failed != nil {
 		w.cfg.Failed(it.Kind)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/mail/mailtest"
 	"github.com/boothlead/boothlead/models"
@@ -246,3 +248,5 @@ func TestOutboxRunSendsWhenNudged(t *testing.T) {
 		t.Fatal("Run did not stop with its context")
 	}
 }
+
+func newUUID() string { return uuid.NewString() }

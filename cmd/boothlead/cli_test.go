@@ -259,3 +259,43 @@ func TestUserDeactivate(t *testing.T) {
 		t.Errorf("an unknown email: %v", err)
 	}
 }
+
+// token add prints the token as its last line; webhook add registers a hook for every event and
+// refuses a private address unless WEBHOOK_ALLOW_PRIVATE=on.
+func TestTokenAndWebhookAdd(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	out, _, err := cli(t, db.URL, "", "token", "add", "--name", "sync", "--role", "recruiter")
+	if err != nil {
+		t.Fatalf("token add: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok, err := db.Store.APITokenFor(context.Background(), lines[len(lines)-1])
+	if err != nil || tok.Role != "recruiter" || tok.Name != "sync" {
+		t.Fatalf("the last line %q is not the token: %+v, %v", lines[len(lines)-1], tok, err)
+	}
+	for _, args := range [][]string{{"token", "add", "--name", "x", "--role", "staff"}, {"token", "add", "--role", "admin"},
+		{"webhook", "add", "--url", "https://hooks.example.com/x", "--secret", "short"},
+		{"webhook", "add", "--url", "http://127.0.0.1:9/hook", "--secret", "contract-secret-long"}} {
+		var ue usageError
+		if _, _, err := cli(t, db.URL, "", args...); !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	env := map[string]string{"DATABASE_URL": db.URL, "WEBHOOK_ALLOW_PRIVATE": "on"}
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"webhook", "add", "--url", "http://127.0.0.1:9/hook", "--secret", "contract-secret"},
+		func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("webhook add with WEBHOOK_ALLOW_PRIVATE=on: %v", err)
+	}
+	hs, err := db.Store.Webhooks(context.Background())
+	if err != nil || len(hs) != 1 || len(hs[0].Events) != 4 || !strings.HasPrefix(hs[0].Secret, "plain:") {
+		t.Fatalf("webhooks %+v, %v", hs, err)
+	}
+	env["SECRET_KEY"] = "short"
+	if err := run(context.Background(), []string{"token", "add", "--name", "x", "--role", "admin"},
+		func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Fatalf("a short SECRET_KEY: %v", err)
+	}
+}

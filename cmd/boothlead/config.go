@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/boothlead/boothlead/mail"
+	"github.com/boothlead/boothlead/seal"
 )
 
 // config is everything read from the environment, once.
@@ -25,6 +26,10 @@ type config struct {
 	MailFrom    string
 	// MetricsToken lets clients other than this machine read /metrics (Authorization: Bearer).
 	MetricsToken string
+	// Secrets seals ATS API keys and webhook secrets (SECRET_KEY); nil when it is not set.
+	Secrets *seal.Box
+	// AllowPrivateHooks lets webhooks reach loopback and private addresses (WEBHOOK_ALLOW_PRIVATE).
+	AllowPrivateHooks bool
 }
 
 // defaultDatabaseURL is the private cluster that `make db` runs.
@@ -88,6 +93,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MetricsToken, err = get("METRICS_TOKEN", ""); err != nil {
 		return c, err
+	}
+	key, err := get("SECRET_KEY", "")
+	if err != nil {
+		return c, err
+	}
+	if c.Secrets, err = seal.New(key); err != nil {
+		return c, err
+	}
+	if c.AllowPrivateHooks, err = onOff(get("WEBHOOK_ALLOW_PRIVATE", "off")); err != nil {
+		return c, fmt.Errorf("WEBHOOK_ALLOW_PRIVATE: %w", err)
 	}
 	return c, nil
 }

@@ -9,6 +9,8 @@
 //	boothlead purge       [--dry-run]
 //	boothlead demo
 //	boothlead <command> --help, boothlead --version
+//	boothlead token add   --name N --role recruiter|admin
+//	boothlead webhook add --url U --secret S
 package main
 
 import (
@@ -82,6 +84,10 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return e.purge(ctx, args)
 	case "demo":
 		return e.demo(ctx, args)
+	case "token":
+		return e.token(ctx, args)
+	case "webhook":
+		return e.webhook(ctx, args)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 0 && args[0] != "help" && !strings.HasPrefix(args[0], "-") {
 			return dispatch(ctx, append(args, "--help"), e) // boothlead help export
@@ -92,7 +98,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, version())
 		return nil
 	}
-	return usagef("unknown command %q (try: serve, migrate, user add, user deactivate, event add, export, purge, demo; or --help)", cmd)
+	return usagef("unknown command %q (try: serve, migrate, user add, user deactivate, event add, export, purge, demo, token add, webhook add; or --help)", cmd)
 }
 
 const usage = `boothlead — lead tracker for hiring booths
@@ -112,10 +118,16 @@ Commands:
                         leaves out is said on stderr)
   purge [--dry-run]     delete leads past their event's retention period
   demo [--leads N]      seed a demo event with staff and leads, and print how to sign in
+  token add --name N --role recruiter|admin
+                        make an API token; the last line printed is the token (shown once)
+  webhook add --url U --secret S
+                        post every event (lead.created, lead.updated, conversation.created,
+                        lead.deleted) to U, signed with S
 
 boothlead <command> --help prints a command's flags; boothlead --version its build.
 
 Environment: DATABASE_URL, ADDR (:8080), BASE_URL (http://localhost:8080), LOG_LEVEL (info),
-LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off),
-METRICS_TOKEN (lets /metrics answer others than this machine).
+LOG_FORMAT (text|json), RATE_LIMITS (on|off), COMPANY_NAME, TRUST_PROXY (on|off), SMTP_URL, MAIL_FROM,
+METRICS_TOKEN (lets /metrics answer others than this machine), SECRET_KEY (encrypts ATS keys and
+webhook secrets), WEBHOOK_ALLOW_PRIVATE (on|off).
 `

@@ -20,6 +20,7 @@ import (
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/migrations"
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/netguard"
 	"github.com/boothlead/boothlead/outbox"
 )
 
@@ -156,7 +157,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	}
 	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
 		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy,
-		Mail: mailSetup, MetricsToken: cfg.MetricsToken})
+		Mail: mailSetup, MetricsToken: cfg.MetricsToken, Integrations: startIntegrations(ctx, cfg, store, log)})
 	srv := &http.Server{Addr: cfg.Addr, Handler: router, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -203,6 +204,24 @@ func purgeEvery(ctx context.Context, store *models.Store, log *slog.Logger, ever
 		case <-t.C:
 		}
 	}
+}
+
+// startIntegrations starts the workers that deliver webhooks and push leads to ATSs. Their
+// outgoing requests pass the SSRF rule (netguard) unless WEBHOOK_ALLOW_PRIVATE=on.
+func startIntegrations(ctx context.Context, cfg config, store *models.Store, log *slog.Logger) handlers.Integrations {
+	policy := netguard.Policy{AllowPrivate: cfg.AllowPrivateHooks}
+	wcfg := outbox.Config{Store: store, Log: log}
+	hooks := outbox.NewWebhooks(wcfg, outbox.WebhookConfig{Client: policy.Client(10 * time.Second), Secrets: cfg.Secrets})
+	push := outbox.NewATS(wcfg, outbox.ATSConfig{Client: policy.Client(30 * time.Second), Secrets: cfg.Secrets})
+	go hooks.Run(ctx)
+	go push.Run(ctx)
+	if !cfg.Secrets.Enabled() {
+		log.Warn("integrations: SECRET_KEY is not set, so no ATS API key can be stored and webhook secrets are kept as typed")
+	}
+	if cfg.AllowPrivateHooks {
+		log.Warn("integrations: WEBHOOK_ALLOW_PRIVATE=on: webhooks may reach loopback and private addresses")
+	}
+	return handlers.Integrations{Secrets: cfg.Secrets, Net: policy, Nudge: func() { hooks.Nudge(); push.Nudge() }}
 }
 
 // startMail starts the outbox's mail sender when SMTP_URL is set; without it, mail waits in the

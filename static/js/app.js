@@ -37,7 +37,6 @@
   const DB_VERSION = 1;
   const STORE = 'outbox';
   const CHANNEL = 'boothlead-outbox';
-  const LOCK = 'boothlead-outbox';
   const RETRY_EVERY_MS = 15000;
   // A person is waiting on a live send: give up sooner and keep the capture.
   const LIVE_TIMEOUT_MS = 10000;
@@ -620,7 +619,10 @@
 
   // ---------------------------------------------------------------------
   // Flushing the outbox: one at a time, oldest first, one flush at a time
-  // (in this tab by a promise, across tabs by a Web Lock where available).
+  // in this tab. Other tabs may flush too: each entry is claimed with a lease
+  // written in the same IndexedDB transaction that reads it (claimEntry), so
+  // no entry is ever sent by two senders at once. (No Web Lock: a lock held
+  // by a frozen or cached page would stop this tab from ever sending.)
   // ---------------------------------------------------------------------
   let flushing = null;
 
@@ -628,12 +630,7 @@
     if (flushing) return flushing;
     flushing = (async () => {
       try {
-        if (navigator.locks && typeof navigator.locks.request === 'function') {
-          // ifAvailable: when another tab is flushing, it sends everything.
-          await navigator.locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? flushLocked() : null));
-        } else {
-          await flushLocked();
-        }
+        await flushLocked();
       } catch (_) {
         /* IndexedDB unavailable: nothing can be pending here */
       } finally {

@@ -16,6 +16,8 @@ type Chrome struct {
 	Scanner   bool      // load the scanner script
 	// MailNotice tells admins that mail waits (not set up, or the server refuses it); "" when all is well.
 	MailNotice string
+	// HookNotice tells admins that a webhook is paused; "" when none is.
+	HookNotice string
 }
 
 // User is the signed-in person as the layout shows them. For a paired tablet, Name is the
@@ -76,7 +78,8 @@ func menuItems(ch Chrome) []navItem {
 	var items []navItem
 	if ch.User.IsAdmin() {
 		items = append(items, navItem{"staff", "Staff", paths.Staff()}, navItem{"devices", "Devices", paths.Devices()},
-			navItem{"mail", "Mail", paths.Mail()}, navItem{"audit", "Audit log", paths.Audit()})
+			navItem{"mail", "Mail", paths.Mail()}, navItem{"integrations", "API and webhooks", paths.Integrations()},
+			navItem{"audit", "Audit log", paths.Audit()})
 	}
 	return append(items, navItem{"account", "Your account", paths.Account()})
 }

@@ -44,13 +44,13 @@ func NewAuditRow(e models.AuditEntry) AuditRow {
 
 // auditDetails is every detail an action may record.
 type auditDetails struct {
-	Preset, Format, Via, Rating, Tag, Role, Was, Label, By, Kind string
-	Rows, Leads, Events                                          int
-	Complete                                                     *bool
-	BOM                                                          bool
-	Purposes                                                     []string
-	Filter                                                       map[string]any
-	LeftOut                                                      map[string]int `json:"left_out"`
+	Preset, Format, Via, Rating, Tag, Role, Was, Label, By, Kind, Provider string
+	Rows, Leads, Events, Queued                                            int
+	Complete                                                               *bool
+	BOM                                                                    bool
+	Purposes                                                               []string
+	Filter                                                                 map[string]any
+	LeftOut                                                                map[string]int `json:"left_out"`
 }
 
 // auditSentence is what the entry says, its subject first.
@@ -152,8 +152,43 @@ func auditSentence(who string, e models.AuditEntry) string {
 			leadsPlural(int64(d.Events), "event", "events"))
 	case "demo.seed":
 		return "The demo seeded " + leads(d.Leads) + " into " + ev
+	case "lead.confirm_visit":
+		return "A candidate of " + ev + " confirmed what their repeat visit asked for"
+	case "api_token.create":
+		return who + " created an API token (" + d.Role + ")"
+	case "api_token.revoke":
+		return who + " revoked an API token"
+	case "webhook.create":
+		return who + " added a webhook"
+	case "webhook.delete":
+		return who + " deleted a webhook"
+	case "webhook.paused":
+		return "Boothlead paused a webhook that kept failing"
+	case "ats.connection_save":
+		return who + " connected " + ev + " to " + providerName(d.Provider)
+	case "ats.connection_delete":
+		return who + " disconnected " + ev + " from " + providerName(d.Provider)
+	case "ats.push":
+		return who + " sent " + leads(d.Queued) + " of " + ev + " to " + providerName(d.Provider)
+	case "followup.template_save":
+		return who + " saved a follow-up mail for " + ev
+	case "followup.test_send":
+		return who + " sent themselves a test of a follow-up mail for " + ev
+	case "followup.send":
+		return fmt.Sprintf("%s queued a follow-up mail to %s of %s", who, leads(d.Queued), ev)
 	}
 	return who + ": " + e.Action
+}
+
+// providerName is an ATS as people write it.
+func providerName(p string) string {
+	switch p {
+	case "greenhouse":
+		return "Greenhouse"
+	case "lever":
+		return "Lever"
+	}
+	return p
 }
 
 // exportAs names what an export wrote: "Greenhouse prospects (CSV)", "all fields (XLSX)",

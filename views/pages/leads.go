@@ -48,6 +48,8 @@ type LeadsVM struct {
 	ViewError       string
 	// Hidden are the filter's parameters as hidden fields, for the forms that act on it.
 	Hidden []HiddenField
+	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
+	Outreach OutreachVM
 }
 
 // LeadRowVM is one lead of the table, formatted.
@@ -120,13 +122,16 @@ type LeadsInput struct {
 	BulkOp   string
 	BulkErr  string
 	Now      time.Time // for the zone's current offset; zero means time.Now()
+	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
+	Outreach OutreachVM
 }
 
 // NewLeadsVM formats the table in the event's time zone and builds every link from the filter.
 func NewLeadsVM(in LeadsInput) LeadsVM {
 	ev, f := in.Event, in.Filter
 	vm := LeadsVM{Slug: ev.Slug, EventName: ev.Name, CSRF: in.CSRF, Filter: f, Errors: in.Errors, Staff: in.Staff,
-		Counts: in.Counts, ViewName: in.ViewName, ViewError: in.ViewErr}
+		Counts: in.Counts, ViewName: in.ViewName, ViewError: in.ViewErr,
+		Outreach: in.Outreach}
 	vm.Interests = append(vm.Interests, ev.Interests...)
 	if f.Interest != "" && !ev.Interests.Contains(f.Interest) {
 		vm.Interests = append(vm.Interests, f.Interest)

@@ -162,3 +162,69 @@ func SelfServiceDelete(selfToken string) string { return "/me/" + esc(selfToken)
 func SelfServiceWithdraw(selfToken string) string { return "/me/" + esc(selfToken) + "/withdraw" }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Unsubscribe is the page (GET) and one-click endpoint (POST) of a follow-up's unsubscribe link.
+func Unsubscribe(token string) string { return "/u/" + esc(token) }
+
+// Integrations is the admins' page of API tokens and webhooks.
+func Integrations() string { return "/integrations" }
+
+// TokenCreate makes an API token (POST, admin).
+func TokenCreate() string { return "/integrations/tokens" }
+
+// TokenRevoke ends an API token (POST, admin).
+func TokenRevoke(id int64) string { return "/integrations/tokens/" + i64(id) + "/revoke" }
+
+// WebhookCreate registers a webhook (POST, admin).
+func WebhookCreate() string { return "/integrations/webhooks" }
+
+// Webhook is a webhook's page with its delivery log (admin).
+func Webhook(id int64) string { return "/integrations/webhooks/" + i64(id) }
+
+// WebhookState pauses or resumes a webhook (POST, admin).
+func WebhookState(id int64) string { return "/integrations/webhooks/" + i64(id) + "/state" }
+
+// WebhookDelete removes a webhook (POST, admin).
+func WebhookDelete(id int64) string { return "/integrations/webhooks/" + i64(id) + "/delete" }
+
+// ATS is an event's ATS connections (admin).
+func ATS(slug string) string { return "/events/" + esc(slug) + "/ats" }
+
+// ATSSave saves an event's connection to provider (POST, admin).
+func ATSSave(slug, provider string) string { return "/events/" + esc(slug) + "/ats/" + esc(provider) }
+
+// ATSDelete removes an event's connection to provider (POST, admin).
+func ATSDelete(slug, provider string) string {
+	return "/events/" + esc(slug) + "/ats/" + esc(provider) + "/delete"
+}
+
+// ATSPush queues the filtered leads for provider (POST, recruiter).
+func ATSPush(slug, provider string) string {
+	return "/events/" + esc(slug) + "/ats/" + esc(provider) + "/push"
+}
+
+// FollowUps is an event's follow-up mail page (recruiter); query holds the leads filter and the
+// template chosen.
+func FollowUps(slug string, query url.Values) string {
+	p := "/events/" + esc(slug) + "/follow-up"
+	if len(query) > 0 {
+		p += "?" + query.Encode()
+	}
+	return p
+}
+
+// FollowUpSave creates or updates a follow-up template (POST, recruiter).
+func FollowUpSave(slug string) string { return "/events/" + esc(slug) + "/follow-up/templates" }
+
+// FollowUpTest mails a template to the signed-in staff member (POST, recruiter).
+func FollowUpTest(slug string, id int64) string {
+	return "/events/" + esc(slug) + "/follow-up/templates/" + i64(id) + "/test"
+}
+
+// FollowUpSend queues a template for the filtered leads (POST, recruiter).
+func FollowUpSend(slug string, id int64) string {
+	return "/events/" + esc(slug) + "/follow-up/templates/" + i64(id) + "/send"
+}
+
+// APIOpenAPI is the OpenAPI document of the REST API.
+func APIOpenAPI() string { return "/api/v1/openapi.json" }
