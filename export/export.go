@@ -280,6 +280,7 @@ type Lead struct {
 	FollowUp                           string // latest conversation's follow-up
 	Consents                           []Consent
 	Conversations                      []Conversation // oldest first
+	Extra                              []string       // the values of Options.Columns, in order
 }
 
 // Consent is one consent record of a lead. A lead may have several per purpose; exports
@@ -308,6 +309,9 @@ type Conversation struct {
 type Options struct {
 	BOM      bool           // CSV only: prefix the UTF-8 BOM (EF BB BF) so Excel detects UTF-8
 	Location *time.Location // time zone for dates (nil = UTC); usually the event's zone
+	// Columns are headers of extra columns after the preset's own: the event's custom questions
+	// (each header is the question's label), filled from Lead.Extra.
+	Columns []string
 }
 
 // Consent purposes the Generic preset has columns for.
@@ -338,6 +342,15 @@ var headers = map[Preset][]string{
 		"DateNote-2", "UserNote-2", "IsSecretNote-2", "Note-2",
 		"DateNote-3", "UserNote-3", "IsSecretNote-3", "Note-3",
 	},
+}
+
+// HeaderWith is the header row of a preset followed by extra columns (nil for an unknown preset).
+func HeaderWith(p Preset, columns []string) []string {
+	h := Header(p)
+	if h == nil {
+		return nil
+	}
+	return append(h, columns...)
 }
 
 // Header returns the header row of a preset (a fresh copy), or nil for an unknown preset.

@@ -17,7 +17,7 @@ import (
 )
 
 // sofficePath finds LibreOffice's soffice, or skips the test: `make test` installs it
-// (scripts/libreoffice.sh), so CI always runs these tests.
+// (scripts/need.sh soffice libreoffice-calc-nogui), so CI always runs these tests.
 func sofficePath(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
@@ -32,7 +32,7 @@ func sofficePath(t testing.TB) string {
 		}
 	}
 	t.Skip("LibreOffice (soffice) is not installed, so the spreadsheet round trip cannot run: " +
-		"install it with scripts/libreoffice.sh (apt-get install libreoffice-calc-nogui), as `make test` does")
+		"install it with apt-get install --no-install-recommends libreoffice-calc-nogui, as `make test` does")
 	return ""
 }
 
@@ -156,8 +156,18 @@ func readODS(t testing.TB, path string) [][]odsCell {
 	return rows
 }
 
+// roundTripOptions are the options of preset p in the round trip: the generic preset has the
+// extra columns of an event's questions (an admin's label can be a payload too).
+func roundTripOptions(p Preset) Options {
+	o := Options{Location: berlin}
+	if p == Generic {
+		o.Columns = []string{"Level", `=HYPERLINK("http://evil.example/","Work permit?")`, "Anything else?"}
+	}
+	return o
+}
+
 // roundTripLeads are the golden fixtures plus one lead per payload, the payload in every field
-// that carries free text, and the values the issue was about.
+// that carries free text (answers to the questions included), and the values the issue was about.
 func roundTripLeads() []Lead {
 	leads := fixtures()
 	consent := []Consent{{Purpose: "contact", Granted: true, CapturedBy: "candidate", At: at("2026-05-12 12:00")}}
@@ -168,6 +178,7 @@ func roundTripLeads() []Lead {
 			Interests: []string{p}, Tags: []string{p}, FollowUp: p, Rating: "warm", Consents: consent,
 			FirstSeen: at("2026-05-12 12:00"), LastSeen: at("2026-05-12 12:00"),
 			Conversations: []Conversation{{Staff: "Dana", At: at("2026-05-12 12:01"), Notes: p}},
+			Extra:         []string{p, "yes", "first line\n" + p},
 		})
 	}
 	for i, v := range []string{"+49 170 1234567", "-dash@example.com", "+tag@example.com", "-1", "+1 (555) 123-4567",
@@ -191,10 +202,13 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 	var csvs, xlsxs []string
 	for _, p := range Presets() {
 		name := filepath.Join(dir, string(p.Preset))
-		if err := os.WriteFile(name+".csv", writeAll(t, p.Preset, Options{Location: berlin, BOM: p.Preset == Generic}, leads), 0o644); err != nil {
+		o := roundTripOptions(p.Preset)
+		withBOM := o
+		withBOM.BOM = p.Preset == Generic
+		if err := os.WriteFile(name+".csv", writeAll(t, p.Preset, withBOM, leads), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(name+".xlsx", writeXLSX(t, p.Preset, leads), 0o644); err != nil {
+		if err := os.WriteFile(name+".xlsx", writeXLSXWith(t, p.Preset, o, leads), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		csvs, xlsxs = append(csvs, name+".csv"), append(xlsxs, name+".xlsx")
@@ -210,7 +224,7 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 	soffice(t, bin, profile, "", filepath.Join(dir, "xlsx"), xlsxs)
 
 	for _, p := range Presets() {
-		recs := readAll(t, writeAll(t, p.Preset, Options{Location: berlin}, leads))
+		recs := readAll(t, writeAll(t, p.Preset, roundTripOptions(p.Preset), leads))
 		for _, sep := range separators {
 			sheet := readODS(t, filepath.Join(dir, sep.name, string(p.Preset)+".ods"))
 			if len(sheet) < len(recs) {
@@ -255,7 +269,7 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 		// XLSX: every cell a string, exactly the value (no neutralising needed or done).
 		sheet := readODS(t, filepath.Join(dir, "xlsx", string(p.Preset)+".ods"))
 		var w Writer
-		w.row.loc = berlin
+		w.row = newRow(p.Preset, roundTripOptions(p.Preset))
 		var want [][]string
 		w.row.header(p.Preset)
 		for i := 0; ; i++ {

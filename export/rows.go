@@ -1,6 +1,7 @@
 package export
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,12 +10,29 @@ import (
 )
 
 // row builds the cells of one record, cleaned (see [Sanitize]) but not neutralised, back to back
-// in out; ends[i] is where cell i ends. It is reused from row to row.
+// in out; ends[i] is where cell i ends. It is reused from row to row. Both file writers build
+// their rows with it, so both end every row with the extra columns.
 type row struct {
-	loc  *time.Location
-	out  []byte // the cells, back to back
-	ends []int  // end offset of each cell in out
-	raw  []byte // the cell being composed, before cleaning
+	loc     *time.Location
+	columns []string // headers of the extra columns after the preset's own (Options.Columns)
+	out     []byte   // the cells, back to back
+	ends    []int    // end offset of each cell in out
+	raw     []byte   // the cell being composed, before cleaning
+}
+
+// newRow returns the row builder of preset p with options o.
+func newRow(p Preset, o Options) row {
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	columns := slices.Clone(o.Columns)
+	return row{loc: loc, columns: columns, ends: make([]int, 0, len(headers[p])+len(columns))}
+}
+
+// width is the number of cells in each record of preset p.
+func (w *row) width(p Preset) int {
+	return len(headers[p]) + len(w.columns)
 }
 
 // reset empties the row for the next record.
@@ -62,12 +80,16 @@ func (w *row) build(p Preset, l *Lead) {
 	case Lever:
 		w.lever(l)
 	}
+	w.extra(l)
 }
 
-// header fills the row with the header of p.
+// header fills the row with the header of p and the extra columns' headers.
 func (w *row) header(p Preset) {
 	w.reset()
 	for _, h := range headers[p] {
+		w.text(h)
+	}
+	for _, h := range w.columns {
 		w.text(h)
 	}
 }
@@ -211,6 +233,18 @@ func appendRFC3339(b []byte, t time.Time) []byte {
 		return b
 	}
 	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05Z")
+}
+
+// extra adds the cells of the extra columns (the event's questions): one per Options.Columns,
+// empty where the lead has no value. Every preset's row ends with them.
+func (w *row) extra(l *Lead) {
+	for i := range w.columns {
+		v := ""
+		if i < len(l.Extra) {
+			v = l.Extra[i]
+		}
+		w.text(v)
+	}
 }
 
 // time adds a cell with t in TimeLayout, or an empty cell for the zero time.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,7 +33,8 @@ func NewRowWriter(w io.Writer, f Format, p Preset, o Options) RowWriter {
 }
 
 // Writer writes one preset's CSV: the optional BOM and the header row on the first Write
-// (or on Flush/Close if there are no rows), then one record per Write. Output is RFC 4180
+// (or on Flush/Close if there are no rows), then one record per Write; the extra columns of
+// [Options.Columns] end every row. Output is RFC 4180
 // with CRLF record endings, UTF-8, every cell cleaned and neutralised ([Sanitize]) and quoted
 // as the package comment says. An ATS preset skips the leads it may not hold and counts them
 // ([Writer.LeftOut]).
@@ -60,13 +60,7 @@ type Writer struct {
 // NewWriter returns a Writer that writes preset p to w. Nothing is written until the first
 // Write, Flush or Close. An unknown preset is reported by the first of those calls.
 func NewWriter(w io.Writer, p Preset, o Options) *Writer {
-	loc := o.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	n := len(headers[p])
-	return &Writer{bw: bufio.NewWriter(w), preset: p, bom: o.BOM,
-		row: row{loc: loc, ends: make([]int, 0, n)}}
+	return &Writer{bw: bufio.NewWriter(w), preset: p, bom: o.BOM, row: newRow(p, o)}
 }
 
 // Write writes one lead as one record, after the BOM and header if this is the first call; a

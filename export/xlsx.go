@@ -4,8 +4,9 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -18,7 +19,8 @@ const SheetName = "Leads"
 const textFormat = 49
 
 // XLSXWriter writes one preset as an XLSX workbook with one sheet, through excelize's
-// StreamWriter: every cell an inline string in the Text format, the header row bold and frozen,
+// StreamWriter: the preset's columns and then the extra ones of [Options.Columns], every cell an
+// inline string in the Text format, the header row bold and frozen,
 // columns sized by what they hold. Rows are written to excelize's buffer, which moves to a
 // temporary file past 16 MiB, so memory stays flat; the workbook (a zip) is written straight to
 // the underlying writer on Close (the sheet must be complete first), never held in memory. Like [Writer], an ATS
@@ -43,12 +45,8 @@ type XLSXWriter struct {
 
 // NewXLSXWriter returns a writer of preset p as XLSX to w. Options.BOM does not apply.
 func NewXLSXWriter(w io.Writer, p Preset, o Options) *XLSXWriter {
-	loc := o.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	n := len(headers[p])
-	return &XLSXWriter{w: w, preset: p, row: row{loc: loc, ends: make([]int, 0, n)}, vals: make([]any, n)}
+	r := newRow(p, o)
+	return &XLSXWriter{w: w, preset: p, row: r, vals: make([]any, r.width(p))}
 }
 
 // Write adds one lead as one row (after the header row on the first call); a lead an ATS
@@ -166,10 +164,13 @@ func (x *XLSXWriter) setup(h []string) error {
 	if x.sw, err = x.f.NewStreamWriter(SheetName); err != nil {
 		return err
 	}
-	x.styles = make([]int, len(h)+1) // [0] is the header's
+	x.styles = make([]int, len(h)+len(x.row.columns)+1) // [0] is the header's
 	x.styles[0] = head
-	for i, name := range h {
+	for i, name := range slices.Concat(h, x.row.columns) {
 		width, wrapped := columnLayout(name)
+		if i >= len(h) {
+			width, wrapped = extraLayout(name)
+		}
 		x.styles[i+1] = text
 		if wrapped {
 			x.styles[i+1] = wrap
@@ -237,4 +238,10 @@ func columnLayout(header string) (float64, bool) {
 		return 24, false
 	}
 	return max(float64(len(header))+3, 12), false
+}
+
+// extraLayout is the width and wrapping of an extra column (an event's question): as wide as its
+// label within 12–40 characters, wrapped, since answers can be free text.
+func extraLayout(header string) (float64, bool) {
+	return min(max(float64(utf8.RuneCountInString(header))+3, 12), 40), true
 }

@@ -20,8 +20,13 @@ var startTime = time.Now()
 
 func writeXLSX(t testing.TB, p Preset, leads []Lead) []byte {
 	t.Helper()
+	return writeXLSXWith(t, p, Options{Location: berlin}, leads)
+}
+
+func writeXLSXWith(t testing.TB, p Preset, o Options, leads []Lead) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	w := NewXLSXWriter(&buf, p, Options{Location: berlin})
+	w := NewXLSXWriter(&buf, p, o)
 	for _, l := range leads {
 		if err := w.Write(l); err != nil {
 			t.Fatalf("write: %v", err)

@@ -25,6 +25,9 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		id := s.sessions.GetInt64(ctx, "device_id")
 		if id == 0 {
+			if k := s.sessions.GetInt64(ctx, kioskEventKey); k != 0 {
+				c.Set(kioskKey, k) // a kiosk: a candidate's screen, never a staff member's
+			}
 			return next(c)
 		}
 		sess, err := s.store.DeviceSession(ctx, id)
@@ -75,13 +78,15 @@ func landing(c echo.Context) string {
 type access int
 
 const (
-	undecided access = iota // the zero value: a route that did not choose; the router refuses it
-	public                  // anyone
-	operator                // monitoring: loopback clients, others with the METRICS_TOKEN bearer token
-	booth                   // any staff session, or a tablet paired for the event the route is about
-	signedIn                // a staff member's own session, any role (not a paired tablet)
-	recruiter               // a recruiter's or admin's own session
-	admin                   // an admin's own session
+	undecided  access = iota // the zero value: a route that did not choose; the router refuses it
+	public                   // anyone
+	operator                 // monitoring: loopback clients, others with the METRICS_TOKEN bearer token
+	booth                    // any staff session, or a tablet paired for the event the route is about
+	signedIn                 // a staff member's own session, any role (not a paired tablet)
+	recruiter                // a recruiter's or admin's own session
+	admin                    // an admin's own session
+	kioskStart               // staff turning this browser into a kiosk (a tablet for its own event), or the kiosk itself
+	kioskOnly                // a kiosk's own pages
 )
 
 // String names the access level (in test messages).
@@ -92,10 +97,10 @@ func (a access) String() string {
 	case apiAdmin:
 		return "api-admin"
 	}
-	if int(a) < 0 || int(a) > int(admin) {
+	if int(a) < 0 || int(a) > int(kioskOnly) {
 		return "unknown"
 	}
-	return [...]string{"undecided", "public", "operator", "booth", "signed-in", "recruiter", "admin"}[a]
+	return [...]string{"undecided", "public", "operator", "booth", "signed-in", "recruiter", "admin", "kiosk-start", "kiosk-only"}[a]
 }
 
 // role is the least staff role the access level asks for.
@@ -117,7 +122,7 @@ func (s *Server) require(r route) echo.MiddlewareFunc {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	case operator:
 		return s.operatorOnly
-	case booth, signedIn, recruiter, admin:
+	case booth, signedIn, recruiter, admin, kioskStart, kioskOnly:
 	case apiRecruiter, apiAdmin:
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next } // s.apiAuth checks the token (router)
 	default:
@@ -127,6 +132,17 @@ func (s *Server) require(r route) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			sess := currentSession(c)
+			if kioskEvent(c) != 0 && sess == nil {
+				// a kiosk: a candidate's screen with no staff rights
+				if a == kioskStart || a == kioskOnly {
+					return next(c) // the handler checks it is this event's kiosk
+				}
+				return echo.NewHTTPError(http.StatusForbidden,
+					"This browser is a self check-in kiosk: it has no staff rights. Staff leave kiosk mode with the link at the bottom of its screen.")
+			}
+			if sess != nil && a == kioskOnly {
+				return echo.NewHTTPError(http.StatusForbidden, "This page belongs to a kiosk; open the event's kiosk first.")
+			}
 			if sess == nil {
 				next := c.Request().URL.RequestURI()
 				if c.Request().Method != http.MethodGet {
@@ -135,7 +151,7 @@ func (s *Server) require(r route) echo.MiddlewareFunc {
 				return c.Redirect(http.StatusSeeOther, paths.LoginNext(next))
 			}
 			if sess.Paired() {
-				ok, err := a == booth, error(nil)
+				ok, err := a == booth || a == kioskStart, error(nil)
 				if ok {
 					ok, err = s.inTabletScope(c, sess)
 				}

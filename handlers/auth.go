@@ -17,6 +17,9 @@ import (
 
 // home sends people where they belong: setup on a new install, sign-in, or the events.
 func (s *Server) home(c echo.Context) error {
+	if kioskEvent(c) != 0 && currentUser(c) == nil {
+		return c.Redirect(http.StatusSeeOther, paths.Kiosk(s.sessions.GetString(c.Request().Context(), kioskSlugKey)))
+	}
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, landing(c))
 	}
@@ -130,6 +133,7 @@ func (s *Server) startSession(c echo.Context, deviceID int64) error {
 		return err
 	}
 	s.sessions.Put(ctx, "device_id", deviceID)
+	s.endKiosk(c) // a staff sign-in on a kiosk ends kiosk mode
 	return nil
 }
 

@@ -41,6 +41,10 @@ func (s *Server) boardPage(c echo.Context, ev models.Event, status int, code, co
 	if err != nil {
 		return err
 	}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
 	vm := pages.BoardVM{Slug: ev.Slug, Event: ev.Name, Query: q, Total: total, Code: code, CodeError: codeErr,
 		ClientID: uuid.NewString(), Live: ev.Status == models.StatusLive, Stream: paths.LiveFrom(ev.Slug, cursor),
 		Tablet: pairedTablet(c) != nil}
@@ -52,18 +56,22 @@ func (s *Server) boardPage(c echo.Context, ev models.Event, status int, code, co
 	}
 	now := time.Now()
 	for _, r := range rows {
-		vm.Rows = append(vm.Rows, boardRowVM(ev, r, now))
+		vm.Rows = append(vm.Rows, boardRowVM(ev, r, now, qs))
 	}
 	ch := s.eventChrome(c, ev, ev.Name, "board")
 	ch.Scanner = true
 	return render(c, status, pages.BoardPage(ch, vm))
 }
 
-func boardRowVM(ev models.Event, r models.BoardRow, now time.Time) pages.BoardRowVM {
+func boardRowVM(ev models.Event, r models.BoardRow, now time.Time, qs []models.Question) pages.BoardRowVM {
 	at := r.LastSeenAt.In(ev.Location())
-	return pages.BoardRowVM{ID: r.ID, Name: r.DisplayName(), Company: r.Company, Interests: r.Interests,
+	row := pages.BoardRowVM{ID: r.ID, Name: r.DisplayName(), Company: r.Company, Interests: r.Interests,
 		Time: at.Format("Mon 15:04"), ISOTime: at.Format(time.RFC3339), Ago: ago(ev.Location(), r.LastSeenAt, now),
 		Rating: r.RatingText(), TalkedBy: r.TalkedBy, Unresolved: !r.Resolved(), Visits: r.VisitCount}
+	for _, a := range staffAnswers(qs, r.Answers) {
+		row.Answers = append(row.Answers, a.Label+": "+a.Value)
+	}
+	return row
 }
 
 // ago says how long ago in a few words: minutes and hours the same day, then calendar days in the

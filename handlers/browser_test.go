@@ -33,7 +33,7 @@ func chromiumPath(t testing.TB) string {
 			return p
 		}
 	}
-	t.Fatal("chromium not found: `make test` installs it (scripts/chromium.sh), or set CHROMIUM")
+	t.Fatal("chromium not found: `make test` installs it (scripts/need.sh), or set CHROMIUM")
 	return ""
 }
 

@@ -52,9 +52,20 @@ func TestChartsDrawTheEventsNumbers(t *testing.T) {
 		}
 		svg := f.Find("svg")
 		labelled, _ := svg.Attr("aria-labelledby")
-		if role, _ := svg.Attr("role"); role != "img" || svg.Find("title").Length() == 0 || svg.Find("desc").Text() == "" ||
+		role, _ := svg.Attr("role")
+		if (role != "img" && role != "group") || svg.Find("title").Length() == 0 || svg.Find("desc").Text() == "" ||
 			labelled != "c-"+id+"-title c-"+id+"-desc" {
 			t.Errorf("%s: the SVG has no text alternative", id)
+		}
+		// a chart whose bars are links is a group of labelled links, not an image (axe nested-interactive)
+		if links := svg.Find("a"); (role == "group") != (links.Length() > 0) {
+			t.Errorf("%s: role %q with %d links", id, role, links.Length())
+		} else {
+			links.Each(func(_ int, a *goquery.Selection) {
+				if l, _ := a.Attr("aria-label"); !strings.Contains(l, a.Find("text.label").Text()) {
+					t.Errorf("%s: a bar's link is labelled %q", id, l)
+				}
+			})
 		}
 		if svg.Find("text.value").Length() != svg.Find("rect").Length() {
 			t.Errorf("%s: not every bar shows its number", id)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/layouts"
 	"github.com/boothlead/boothlead/views/pages"
@@ -31,6 +32,11 @@ func FuzzCheckInForm(f *testing.F) {
 	f.Add("", "<script>alert(1)</script>", "\"><img src=x>@x.com", "", "\x00", "\u202e", "javascript:alert(1)", "", "data:,x", "\x1b", "", true)
 	f.Add("%zz&;&==", "\xff\xfe", "a@b.c\n", "", "", "", "", "", "", "", " Backend ", true)
 	ev := models.Event{ID: 7, Name: "Fuzz Conf", Company: "Acme", Interests: models.StringList{"Backend", "Data", "SRE"}}
+	lang, err := i18n.New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	ch := layouts.Chrome{Title: "t", L: lang.For("en")}
 	f.Fuzz(func(t *testing.T, raw, name, email, phone, company, title, linkedin, github, cvURL, message, interest string, consent bool) {
 		form, _ := url.ParseQuery(raw) // what a client might send as is; parse errors keep what parsed
 		if form == nil {
@@ -60,7 +66,7 @@ func FuzzCheckInForm(f *testing.F) {
 					t.Fatalf("error on unknown field %q (%q)", k, msg)
 				}
 			}
-			reshow(t, ev, post.In, ve.Fields)
+			reshow(t, ch, ev, post.In, ve.Fields)
 			return
 		}
 		for field, v := range map[string]struct {
@@ -113,12 +119,12 @@ func FuzzCheckInForm(f *testing.F) {
 
 // reshow renders the check-in form with what was typed and its errors, and checks each text
 // field comes back as typed (markup escaped, not interpreted).
-func reshow(t *testing.T, ev models.Event, in models.LeadInput, errs map[string]string) {
+func reshow(t *testing.T, ch layouts.Chrome, ev models.Event, in models.LeadInput, errs map[string]string) {
 	t.Helper()
 	vm := pages.CheckInVM{Event: ev.Name, Company: ev.Company, Action: "/c/key", Stamp: "s", Options: ev.Interests,
 		ContactText: "c", TalentPoolText: "t", Form: typedForm(in, ev.Interests), Errors: errs}
 	var buf bytes.Buffer
-	if err := pages.CheckInPage(layouts.Chrome{Title: "t"}, vm).Render(context.Background(), &buf); err != nil {
+	if err := pages.CheckInPage(ch, vm).Render(context.Background(), &buf); err != nil {
 		t.Fatalf("render: %v", err)
 	}
 	doc, err := goquery.NewDocumentFromReader(&buf)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,13 +14,12 @@ import (
 	"github.com/boothlead/boothlead/views/paths"
 )
 
-// msgDatabaseDown is the check-in form's notice while the database cannot be reached.
-const msgDatabaseDown = "We could not save your check-in: our system is briefly unreachable. Nothing was saved, " +
-	"and what you typed is still here — please press Check in again in a minute."
-
-// msgDatabaseDownForm is the notice on a check-in form shown from memory.
-const msgDatabaseDownForm = "Our system is briefly unreachable. You can fill in the form; if sending fails, " +
-	"what you typed is kept and you can send it again in a minute."
+// The check-in form's notices while the database cannot be reached (message ids): after a
+// failed send, and on a form shown from memory.
+const (
+	msgDatabaseDown     = "notice.db_down"
+	msgDatabaseDownForm = "notice.db_down_form"
+)
 
 // Recently shown check-in forms: enough for every booth of a busy instance, fresh enough that a
 // changed event is rarely shown from memory (and a changed consent text is caught by the form's
@@ -29,9 +29,9 @@ const (
 	formCacheTTL = 6 * time.Hour
 )
 
-// formCache keeps what the check-in forms this instance showed recently need (the event and its
-// consent texts, by check-in key), so that while the database is unreachable a candidate still
-// gets the form back with what they typed.
+// formCache keeps what the check-in forms this instance showed recently need (the event, its
+// questions and its consent texts in the language shown, by check-in key and language), so that
+// while the database is unreachable a candidate still gets the form back with what they typed.
 type formCache struct {
 	mu sync.Mutex
 	m  map[string]cachedForm
@@ -40,15 +40,17 @@ type formCache struct {
 type cachedForm struct {
 	ev    models.Event
 	texts models.ConsentTexts
+	qs    []models.Question
 	at    time.Time
 }
 
 func newFormCache() *formCache { return &formCache{m: map[string]cachedForm{}} }
 
-func (f *formCache) put(ev models.Event, texts models.ConsentTexts) {
+func (f *formCache) put(ev models.Event, lang string, texts models.ConsentTexts, qs []models.Question) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.m[ev.CheckinKey]; !ok && len(f.m) >= formCacheMax {
+	key := ev.CheckinKey + "|" + lang
+	if _, ok := f.m[key]; !ok && len(f.m) >= formCacheMax {
 		oldest := ""
 		for k, v := range f.m {
 			if oldest == "" || v.at.Before(f.m[oldest].at) {
@@ -57,13 +59,21 @@ func (f *formCache) put(ev models.Event, texts models.ConsentTexts) {
 		}
 		delete(f.m, oldest)
 	}
-	f.m[ev.CheckinKey] = cachedForm{ev: ev, texts: texts, at: time.Now()}
+	f.m[key] = cachedForm{ev: ev, texts: texts, qs: qs, at: time.Now()}
 }
 
-func (f *formCache) get(key string) (cachedForm, bool) {
+// get returns the form of a check-in key in lang, else in the language it was last shown in.
+func (f *formCache) get(key, lang string) (cachedForm, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v, ok := f.m[key]
+	v, ok := f.m[key+"|"+lang]
+	if !ok {
+		for k, w := range f.m {
+			if strings.HasPrefix(k, key+"|") && (!ok || w.at.After(v.at)) {
+				v, ok = w, true
+			}
+		}
+	}
 	if !ok || time.Since(v.at) > formCacheTTL {
 		return cachedForm{}, false
 	}
@@ -95,7 +105,8 @@ func (s *Server) checkInWhileDown(c echo.Context) error {
 			form, post = f, bindCheckIn(f)
 		}
 	}
-	cached, ok := s.recentForms.get(key)
+	l := s.candidateLang(c, "", "")
+	cached, ok := s.recentForms.get(key, l.Lang())
 	if !ok {
 		vm := pages.CheckInDownVM{Action: paths.CheckIn(key), Name: typedValue(post.In.Name), Email: typedValue(post.In.Email)}
 		for _, name := range []string{"name", "email", "interests", "phone", "company", "title", "linkedin", "github",
@@ -104,9 +115,12 @@ func (s *Server) checkInWhileDown(c echo.Context) error {
 				vm.Fields = append(vm.Fields, pages.HiddenField{Name: name, Value: typedValue(v)})
 			}
 		}
-		return render(c, http.StatusServiceUnavailable, pages.CheckInDownPage(s.chrome(c, "Check-in is briefly unavailable", ""), vm))
+		return render(c, http.StatusServiceUnavailable, pages.CheckInDownPage(s.candidateChrome(c, "Check-in is briefly unavailable", l, ""), vm))
 	}
 	ev, texts := cached.ev, cached.texts
+	if cached.texts.Contact.Language != "" && cached.texts.Contact.Language != l.Lang() && c.QueryParam(langParam) == "" {
+		l = s.i18n.For(cached.texts.Contact.Language) // the language of the texts we have
+	}
 	stampValue := ""
 	if k := s.formKey.key.Load(); k != nil {
 		if st, problem := checkStamp(*k, ev.ID, post.Stamp, time.Now()); problem != stampMissing {
@@ -116,10 +130,10 @@ func (s *Server) checkInWhileDown(c echo.Context) error {
 		}
 	}
 	vm := pages.CheckInVM{Event: ev.Name, Company: ev.Company, Action: paths.CheckIn(key), Stamp: stampValue,
-		Options: ev.Interests, ContactText: texts.Contact.Body, TalentPoolText: texts.TalentPool.Body,
-		Form: typedForm(post.In, ev.Interests), Notice: msgDatabaseDown}
+		Options: ev.Interests, Questions: questionVMs(l, cached.qs, post.In.Answers), ContactText: texts.Contact.Body,
+		TalentPoolText: texts.TalentPool.Body, Form: typedForm(post.In, ev.Interests), Notice: l.T(msgDatabaseDown)}
 	if c.Request().Method != http.MethodPost {
-		vm.Notice = msgDatabaseDownForm
+		vm.Notice = l.T(msgDatabaseDownForm)
 	}
-	return render(c, http.StatusServiceUnavailable, pages.CheckInPage(s.chrome(c, "Check in — "+ev.Name, ""), vm))
+	return render(c, http.StatusServiceUnavailable, pages.CheckInPage(s.candidateChrome(c, l.T("checkin.title")+" — "+ev.Name, l, ""), vm))
 }

@@ -407,11 +407,11 @@ func TestCheckInTooFastMissingOrForgedStampKeepsTypingAndSavesNothing(t *testing
 	forged := a.oldStamp(ev, 10*time.Second)
 	forged = forged[:len(forged)-2] + "AA"
 	for _, tc := range []struct{ what, stamp, notice string }{
-		{"too fast", fresh, msgTooFast},
-		{"no stamp", "", msgStampMissing},
-		{"forged stamp", forged, msgStampMissing},
-		{"garbage", "1.2.3.4.5", msgStampMissing},
-		{"a day old", a.oldStamp(ev, 25*time.Hour), msgFormExpired},
+		{"too fast", fresh, a.en(msgTooFast)},
+		{"no stamp", "", a.en(msgStampMissing)},
+		{"forged stamp", forged, a.en(msgStampMissing)},
+		{"garbage", "1.2.3.4.5", a.en(msgStampMissing)},
+		{"a day old", a.oldStamp(ev, 25*time.Hour), a.en(msgFormExpired)},
 	} {
 		f := fullForm()
 		f.Set("message", "Typed with care")
@@ -629,7 +629,7 @@ func TestCheckInRateLimitPerEmailIsTight(t *testing.T) {
 	f.Set("company", "Engines")
 	p := a.client().checkIn(ev, f)
 	wantStatus(t, p, http.StatusTooManyRequests)
-	if p.testid("checkin-form").Length() != 1 || strings.TrimSpace(p.testid("form-notice").Text()) != msgTooManyPerson {
+	if p.testid("checkin-form").Length() != 1 || strings.TrimSpace(p.testid("form-notice").Text()) != a.en(msgTooManyPerson) {
 		t.Errorf("429 without the form or the message: %.300s", p.body)
 	}
 	if got := formValues(p); got.Get("email") != "ADA@example.com" || got.Get("company") != "Engines" {
@@ -656,7 +656,7 @@ func TestCheckInRateLimitPerIPIsGenerous(t *testing.T) {
 		case http.StatusUnprocessableEntity:
 		case http.StatusTooManyRequests:
 			limited = i + 1
-			if strings.TrimSpace(p.testid("form-notice").Text()) != msgTooManyHere || formValues(p).Get("email") != "x@example.com" {
+			if strings.TrimSpace(p.testid("form-notice").Text()) != a.en(msgTooManyHere) || formValues(p).Get("email") != "x@example.com" {
 				t.Errorf("429 per IP without the message or the typed values")
 			}
 		default:
@@ -684,7 +684,7 @@ func TestCheckInConsentTextChangedMeanwhile(t *testing.T) {
 	f.Set("stamp", stamp)
 	p := c.checkIn(ev, f)
 	wantStatus(t, p, http.StatusUnprocessableEntity)
-	if strings.TrimSpace(p.testid("form-notice").Text()) != msgTextChanged {
+	if strings.TrimSpace(p.testid("form-notice").Text()) != a.en(msgTextChanged) {
 		t.Errorf("notice %q", p.testid("form-notice").Text())
 	}
 	if got := p.doc.Find("#f-consent-text").Text(); got != newText {

@@ -7,19 +7,47 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/layouts"
 	"github.com/boothlead/boothlead/views/pages"
 )
 
+// candidateErr is an error answer on the candidate side: its status and a message id, said in
+// the candidate's language.
+type candidateErr struct {
+	code int
+	id   string
+}
+
+func (e *candidateErr) Error() string { return "candidate: " + e.id }
+
+// candidateError makes an error answer for a candidate page.
+func candidateError(code int, id string) error { return &candidateErr{code: code, id: id} }
+
+// isCandidatePath reports whether a path is on the candidate side (its errors are said in the
+// candidate's language, with no way into the staff side).
+func isCandidatePath(p string) bool {
+	for _, prefix := range []string{"/c/", "/thanks/", "/confirm/", "/p/", "/me/"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return strings.HasPrefix(p, "/events/") && strings.Contains(p, "/kiosk")
+}
+
 // statusOf maps an error to the HTTP status it becomes.
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	var ve *models.ValidationError
+	var ce *candidateErr
 	switch {
+	case errors.As(err, &ce):
+		return ce.code
 	case errors.As(err, &he):
 		return he.Code
 	case errors.Is(err, models.ErrNotFound):
@@ -96,6 +124,14 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		apiErrorJSON(c, code, msg)
 		return
 	}
+	var ce *candidateErr
+	if errors.As(err, &ce) || isCandidatePath(c.Request().URL.Path) {
+		l := s.candidateLang(c, "", "")
+		vm.Title, vm.Message = candidateErrorWords(l, code, ce)
+		if rerr := render(c, code, pages.CandidateErrorPage(s.candidateChrome(c, vm.Title, l, ""), vm)); rerr == nil {
+			return
+		}
+	}
 	if rerr := render(c, code, pages.ErrorPage(s.chrome(c, vm.Title, ""), vm)); rerr != nil {
 		s.log.Error("render error page", slog.String("err", fmt.Sprint(rerr)), slog.String("request_id", vm.RequestID))
 		_ = c.String(code, vm.Title)
@@ -140,4 +176,28 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// candidateErrorWords is the title and message of a candidate's error page.
+func candidateErrorWords(l *i18n.Localizer, code int, ce *candidateErr) (string, string) {
+	title, msg := "error.title_other", "error.bad_request"
+	switch code {
+	case http.StatusNotFound:
+		title, msg = "error.title_404", "error.not_found"
+	case http.StatusForbidden:
+		title, msg = "error.title_403", "error.csrf"
+	case http.StatusRequestEntityTooLarge:
+		title, msg = "error.title_413", "error.too_large"
+	case http.StatusTooManyRequests:
+		title, msg = "error.title_429", "error.too_many"
+	case http.StatusMethodNotAllowed:
+		msg = "error.method"
+	}
+	if code >= 500 {
+		return l.T("error.title_500"), ""
+	}
+	if ce != nil {
+		msg = ce.id
+	}
+	return l.T(title), l.T(msg)
 }

@@ -60,9 +60,11 @@ func (s *Server) eventList(c echo.Context) error {
 func (s *Server) eventNew(c echo.Context) error {
 	today := time.Now().Format("2006-01-02")
 	vm := pages.EventFormVM{IsNew: true, Company: s.company, StartsOn: today, EndsOn: today, TimeZone: "UTC",
-		Status: models.StatusLive, RetentionDays: "90", BrowserZone: true}
-	// The default consent texts are shown filled in, for the form's defaults; kept as they are,
-	// they are written for the event as saved (see defaultUnlessEdited).
+		Status: models.StatusLive, RetentionDays: "90", BrowserZone: true, Language: "en", ConsentLang: "en",
+		OtherConsents: wordingVM(nil, "en")}
+	// The default consent texts (in the form's consent language, English) are shown filled in, for
+	// the form's defaults; kept as they are, they are written for the event as saved (see
+	// defaultUnlessEdited).
 	draft := models.Event{Name: "this event", Company: s.company, RetentionDays: 90}
 	vm.ContactDefault = models.DefaultConsentText(draft, models.PurposeContact)
 	vm.PoolDefault = models.DefaultConsentText(draft, models.PurposeTalentPool)
@@ -85,28 +87,35 @@ func eventInput(c echo.Context) models.EventInput {
 		Venue: c.FormValue("venue"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"),
 		TimeZone: c.FormValue("time_zone"), Interests: c.FormValue("interests"), Status: c.FormValue("status"),
 		RetentionDays: c.FormValue("retention_days"), ContactConsent: c.FormValue("contact_consent"),
-		TalentPoolConsent: c.FormValue("talent_pool_consent")}
+		TalentPoolConsent: c.FormValue("talent_pool_consent"), Language: c.FormValue("language")}
 }
 
 func formVM(in models.EventInput, errs map[string]string) pages.EventFormVM {
 	return pages.EventFormVM{Name: in.Name, NewSlug: in.Slug, Company: in.Company, Venue: in.Venue,
 		StartsOn: in.StartsOn, EndsOn: in.EndsOn, TimeZone: in.TimeZone, Interests: in.Interests, Status: in.Status,
 		RetentionDays: in.RetentionDays, ContactConsent: in.ContactConsent, TalentPoolConsent: in.TalentPoolConsent,
-		Errors: errs}
+		Language: in.Language, Errors: errs}
 }
 
 func (s *Server) eventCreate(c echo.Context) error {
 	in := eventInput(c)
 	contactDef, poolDef := c.FormValue("contact_consent_default"), c.FormValue("talent_pool_consent_default")
-	ev, err := models.ApplyEventInput(models.Event{}, in)
+	// The main texts still as pre-filled mean "the default", written for the event as saved; the
+	// form shows them again as typed.
+	typed := in
+	typed.ContactConsent = defaultUnlessEdited(in.ContactConsent, contactDef)
+	typed.TalentPoolConsent = defaultUnlessEdited(in.TalentPoolConsent, poolDef)
+	w := eventWording(c, typed)
+	ev, err := checkEvent(models.Event{}, in, w)
 	if err == nil {
-		ev, err = s.store.CreateEvent(c.Request().Context(), currentUser(c).ID, ev,
-			defaultUnlessEdited(in.ContactConsent, contactDef), defaultUnlessEdited(in.TalentPoolConsent, poolDef))
+		ev, err = s.store.CreateEventWith(c.Request().Context(), currentUser(c).ID, ev, w)
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := formVM(in, ve.Fields)
 		vm.IsNew, vm.ContactDefault, vm.PoolDefault = true, contactDef, poolDef
+		vm.ConsentLang = c.FormValue("consent_lang")
+		vm.OtherConsents = wordingVM(w, vm.ConsentLang)
 		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
 	}
 	if err != nil {
@@ -121,15 +130,31 @@ func (s *Server) eventEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	texts, err := s.store.CurrentConsentTexts(c.Request().Context(), ev.ID)
+	ctx := c.Request().Context()
+	texts, err := s.store.CurrentConsentTexts(ctx, ev.ID)
 	if err != nil {
 		return err
+	}
+	byLang, err := s.store.ConsentTextsByLanguage(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
+	w := models.ConsentWording{}
+	for l, byPurpose := range byLang {
+		for p, t := range byPurpose {
+			w.Set(l, p, t.Body)
+		}
 	}
 	vm := pages.EventFormVM{Slug: ev.Slug, Name: ev.Name, NewSlug: ev.Slug, Company: ev.Company, Venue: ev.Venue,
 		StartsOn: ev.StartsOn.Format("2006-01-02"), EndsOn: ev.EndsOn.Format("2006-01-02"), TimeZone: ev.TimeZone,
 		Interests: strings.Join(ev.Interests, "\n"), Status: ev.Status, RetentionDays: strconv.Itoa(ev.RetentionDays),
 		ContactConsent: texts.Contact.Body, TalentPoolConsent: texts.TalentPool.Body, CheckInURL: CheckInURL(s.baseURL, ev),
-		ContactVersion: texts.Contact.Version, PoolVersion: texts.TalentPool.Version, LocalOnly: s.localOnly}
+		ContactVersion: texts.Contact.Version, PoolVersion: texts.TalentPool.Version, Language: ev.Language,
+		ConsentLang: texts.Contact.Language, OtherConsents: wordingVM(w, texts.Contact.Language), Questions: len(qs), LocalOnly: s.localOnly}
 	return render(c, http.StatusOK, pages.EventFormPage(s.eventChrome(c, ev, "Event settings", "events"), vm))
 }
 
@@ -139,14 +164,17 @@ func (s *Server) eventUpdate(c echo.Context) error {
 		return err
 	}
 	in := eventInput(c)
-	ev, err := models.ApplyEventInput(old, in)
+	w := eventWording(c, in)
+	ev, err := checkEvent(old, in, w)
 	if err == nil {
-		ev, err = s.store.UpdateEvent(c.Request().Context(), currentUser(c).ID, ev, in.ContactConsent, in.TalentPoolConsent)
+		ev, err = s.store.UpdateEventWith(c.Request().Context(), currentUser(c).ID, ev, w)
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := formVM(in, ve.Fields)
 		vm.Slug, vm.CheckInURL, vm.LocalOnly = old.Slug, CheckInURL(s.baseURL, old), s.localOnly
+		vm.ConsentLang = c.FormValue("consent_lang")
+		vm.OtherConsents = wordingVM(w, vm.ConsentLang)
 		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.eventChrome(c, old, "Event settings", "events"), vm))
 	}
 	if err != nil {

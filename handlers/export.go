@@ -48,16 +48,22 @@ const (
 // The batch loop lives here rather than in models because models may not import the export
 // package (models depends on gorm and the standard library only), and the mapping from stored
 // rows to export rows is exactly the kind of glue handlers hold: models yields batches through a
-// callback, this function turns them into CSV.
+// callback, this function turns them into CSV or XLSX.
 func WriteExport(ctx context.Context, store *models.Store, job ExportJob, w io.Writer, flush func()) (ExportResult, error) {
 	if job.Format == "" {
 		job.Format = export.CSV
 	}
-	cw := export.NewRowWriter(w, job.Format, job.Preset, export.Options{BOM: job.BOM, Location: job.Event.Location()})
+	qs, err := exportQuestions(ctx, store, job)
+	if err != nil {
+		return ExportResult{}, err
+	}
+	cw := export.NewRowWriter(w, job.Format, job.Preset,
+		export.Options{BOM: job.BOM, Location: job.Event.Location(), Columns: questionColumns(qs)})
 	var lead export.Lead // reused: the Writer keeps nothing of a lead after Write
-	err := store.ExportLeads(ctx, job.Event.ID, job.Filter, models.DefaultExportBatch, func(batch []models.ExportLead) error {
+	err = store.ExportLeads(ctx, job.Event.ID, job.Filter, models.DefaultExportBatch, func(batch []models.ExportLead) error {
 		for i := range batch {
 			exportLead(&lead, &batch[i], job.Event)
+			lead.Extra = answerCells(lead.Extra[:0], qs, batch[i].Answers)
 			if err := cw.Write(lead); err != nil {
 				return err
 			}
@@ -88,9 +94,36 @@ func WriteExport(ctx context.Context, store *models.Store, job ExportJob, w io.W
 	return res, errors.Join(err, aerr)
 }
 
+// exportQuestions are the event's custom questions an export has a column for: every one in the
+// generic preset (header: the question's label), none in the ATS presets, whose import templates
+// have no place for them.
+func exportQuestions(ctx context.Context, store *models.Store, job ExportJob) ([]models.Question, error) {
+	if job.Preset != export.Generic {
+		return nil, nil
+	}
+	return store.Questions(ctx, job.Event.ID)
+}
+
+func questionColumns(qs []models.Question) []string {
+	out := make([]string, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, q.Label)
+	}
+	return out
+}
+
+// answerCells appends one cell per question: the answer as stored (options as written, several
+// joined with "; "), "" for none.
+func answerCells(dst []string, qs []models.Question, a models.Answers) []string {
+	for _, q := range qs {
+		dst = append(dst, a.Text(q.Key))
+	}
+	return dst
+}
+
 // exportLead fills dst from a stored lead, reusing dst's slices.
 func exportLead(dst *export.Lead, src *models.ExportLead, ev models.Event) {
-	cons, convs := dst.Consents[:0], dst.Conversations[:0]
+	cons, convs, extra := dst.Consents[:0], dst.Conversations[:0], dst.Extra[:0]
 	*dst = export.Lead{
 		ID: src.ID, EventName: ev.Name, EventSlug: ev.Slug,
 		Name: src.Name, Email: src.Email, Phone: src.Phone, Company: src.Company, Title: src.Title,
@@ -109,7 +142,7 @@ func exportLead(dst *export.Lead, src *models.ExportLead, ev models.Event) {
 			dst.FollowUp = c.FollowUp // the latest follow-up anyone noted (conversations are oldest first)
 		}
 	}
-	dst.Consents, dst.Conversations = cons, convs
+	dst.Consents, dst.Conversations, dst.Extra = cons, convs, extra
 }
 
 // exportCSV downloads the leads of the current filter (the query string of the leads table, plus

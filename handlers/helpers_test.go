@@ -16,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/mail/mailtest"
 	"github.com/boothlead/boothlead/models"
@@ -103,7 +104,11 @@ func startInstanceWith(t testing.TB, db modelstest.DB, hubURL string, atsURLs ma
 	hub := models.NewHub(hubURL, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	go hub.Run(ctx)
-	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics"}
+	lang, err := i18n.New() // one bundle for the router and the mail worker, as serve has
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Deps{Store: db.Store, SQL: db.SQL, Live: hub, Log: log, Company: "Acme Robotics", I18n: lang}
 	for _, o := range opts {
 		o(&d)
 	}
@@ -124,7 +129,7 @@ func startInstanceWith(t testing.TB, db modelstest.DB, hubURL string, atsURLs ma
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := outbox.New(outbox.Config{Store: db.Store, Sender: sender, From: sender.From(), BaseURL: ts.URL, Log: log,
+		w := outbox.New(outbox.Config{Store: db.Store, Sender: sender, From: sender.From(), BaseURL: ts.URL, Log: log, I18n: lang,
 			Poll: 100 * time.Millisecond, Backoff: func(int) time.Duration { return 100 * time.Millisecond }})
 		done := make(chan struct{})
 		go func() { w.Run(ctx); close(done) }()
@@ -352,3 +357,6 @@ func (a *testApp) mailTo(addr string, n int) []mailtest.Message {
 
 // path turns an absolute link of this app into a path.
 func (a *testApp) path(link string) string { return strings.TrimPrefix(link, a.ts.URL) }
+
+// en says a message of the catalogues in English, as a page without ?lang= and Accept-Language does.
+func (a *testApp) en(id string) string { return a.server.i18n.For("en").T(id) }

@@ -17,13 +17,13 @@ import (
 // consent actions: the private link when a contact consent is in force, else the verbal-consent
 // form with the wording to read out.
 func (s *Server) leadConsentState(ctx context.Context, ev models.Event, lead models.Lead, consents []models.Consent,
-	verbal *pages.VerbalConsentVM, vm *pages.LeadVM) error {
+	qs []models.Question, verbal *pages.VerbalConsentVM, vm *pages.LeadVM) error {
 	visits, err := s.store.Visits(ctx, lead.ID)
 	if err != nil {
 		return err
 	}
 	for _, v := range visits {
-		vm.VisitLog = append(vm.VisitLog, staffVisit(ev, v))
+		vm.VisitLog = append(vm.VisitLog, staffVisit(ev, v, qs))
 	}
 	for _, cs := range consents {
 		if cs.Purpose == models.PurposeContact && cs.Granted && cs.WithdrawnAt == nil {
@@ -33,7 +33,8 @@ func (s *Server) leadConsentState(ctx context.Context, ev models.Event, lead mod
 	if vm.HasContact {
 		return nil
 	}
-	texts, err := s.store.CurrentConsentTexts(ctx, ev.ID)
+	// the wording in the lead's language, as RecordVerbalConsent records it
+	texts, err := s.store.ConsentTextsIn(ctx, ev.ID, lead.Language)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (s *Server) leadConsentState(ctx context.Context, ev models.Event, lead mod
 }
 
 // staffVisit says what one check-in or walk-in typed that differs from what is stored.
-func staffVisit(ev models.Event, v models.Visit) pages.LeadVisitVM {
+func staffVisit(ev models.Event, v models.Visit, qs []models.Question) pages.LeadVisitVM {
 	r := pages.LeadVisitVM{When: when(ev, v.At), What: "Checked in"}
 	switch {
 	case v.Source == models.SourceStaffManual && v.Repeat:
@@ -66,11 +67,24 @@ func staffVisit(ev models.Event, v models.Visit) pages.LeadVisitVM {
 		}
 		r.Differs = append(r.Differs, d)
 	}
+	for _, a := range v.Changes.Answers {
+		label := a.Key
+		for _, q := range qs {
+			if q.Key == a.Key {
+				label = q.Label
+			}
+		}
+		d := label + ": “" + strings.Join(a.To, ", ") + "”"
+		if len(a.From) > 0 {
+			d += " (stored: “" + strings.Join(a.From, ", ") + "”)"
+		}
+		r.Differs = append(r.Differs, d)
+	}
 	if len(v.Changes.Interests) > 0 {
 		r.Asked = append(r.Asked, "Also picked: "+strings.Join(v.Changes.Interests, ", "))
 	}
 	for _, c := range v.Changes.Consents {
-		r.Asked = append(r.Asked, "Ticked: "+candidatePurpose(c.Purpose))
+		r.Asked = append(r.Asked, "Ticked: "+models.PurposeName(c.Purpose))
 	}
 	if v.Source == models.SourceSelfCheckIn && !v.Changes.Empty() {
 		r.Status = "Not applied: waiting for the candidate to confirm from the mail sent to the stored address."
@@ -129,4 +143,16 @@ func (s *Server) leadPrivateLink(c echo.Context) error {
 	}
 	s.nudgeMail()
 	return seeOther(c, leadDone(lead.ID, "private-link"))
+}
+
+// staffAnswers lists a lead's answers to the event's questions, in form order, as staff read
+// them (the wording of the event's own language).
+func staffAnswers(qs []models.Question, a models.Answers) []pages.AnswerVM {
+	var out []pages.AnswerVM
+	for _, q := range qs {
+		if vals := a[q.Key]; len(vals) > 0 {
+			out = append(out, pages.AnswerVM{Key: q.Key, Label: q.Label, Value: strings.Join(vals, ", ")})
+		}
+	}
+	return out
 }

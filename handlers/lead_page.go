@@ -50,6 +50,10 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if err != nil {
 		return err
 	}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
 	vm := pages.LeadVM{ID: lead.ID, Slug: ev.Slug, Name: lead.DisplayName(), Email: lead.EmailText(), Phone: lead.Phone,
 		Company: lead.Company, Title: lead.Title, LinkedIn: lead.LinkedIn, GitHub: lead.GitHub, CVURL: lead.CVURL,
 		Message: lead.Message, Source: lead.Source, Interests: lead.Interests, Rating: lead.RatingText(),
@@ -58,6 +62,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	if lead.BadgeCode != nil {
 		vm.BadgeCode = *lead.BadgeCode
 	}
+	vm.Answers = staffAnswers(qs, lead.Answers)
 	if vm.Form.ClientID == "" {
 		vm.Form.ClientID = uuid.NewString()
 	}
@@ -88,7 +93,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 		if cs.StaffName != "" {
 			by += " (" + cs.StaffName + ")"
 		}
-		cvm := pages.ConsentVM{Purpose: purposeLabel(cs.Purpose), Version: strconv.Itoa(cs.TextVersion),
+		cvm := pages.ConsentVM{Purpose: purposeLabel(cs.Purpose), Version: strconv.Itoa(cs.TextVersion) + " " + cs.TextLanguage,
 			Hash: cs.TextSHA256[:12], CapturedBy: by, When: when(ev, cs.At)}
 		if cs.WithdrawnAt != nil {
 			cvm.Withdrawn = when(ev, *cs.WithdrawnAt)
@@ -98,7 +103,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	for _, sc := range scans {
 		vm.Scans = append(vm.Scans, pages.ScanVM{Kind: sc.Kind, Raw: sc.Raw, Staff: sc.StaffName, When: when(ev, sc.At)})
 	}
-	if err := s.leadConsentState(ctx, ev, lead, consents, verbal, &vm); err != nil {
+	if err := s.leadConsentState(ctx, ev, lead, consents, qs, verbal, &vm); err != nil {
 		return err
 	}
 	if vm.ATS, err = s.leadATS(ctx, ev, lead.ID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,11 @@ func filterForm(c echo.Context) (url.Values, int64, error) {
 	q := url.Values{}
 	for _, k := range []string{"q", "rating", "interest", "tag", "source", "staff", "pool", "from", "to", "sort", "dir"} {
 		if vs, ok := form[k]; ok {
+			q[k] = vs
+		}
+	}
+	for k, vs := range form { // the answer filters of the event's questions: a.<key>, t.<key>
+		if strings.HasPrefix(k, "a.") || strings.HasPrefix(k, "t.") {
 			q[k] = vs
 		}
 	}

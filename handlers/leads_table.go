@@ -51,6 +51,9 @@ func (s *Server) renderLeads(c echo.Context, ev models.Event, q url.Values, in p
 	if in.Views, err = s.store.SavedViews(ctx, ev.ID, currentUser(c).ID); err != nil {
 		return err
 	}
+	if in.Questions, err = s.store.Questions(ctx, ev.ID); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	if in.Errors != nil || in.ViewErr != "" || in.BulkErr != "" {
 		status = http.StatusUnprocessableEntity

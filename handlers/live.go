@@ -45,7 +45,11 @@ func (s *Server) boardLive(c echo.Context) error {
 			return err
 		}
 	}
-	st := &stream{s: s, c: c, ev: ev, cursor: cursor, device: currentSession(c).Device.ID}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
+	}
+	st := &stream{s: s, c: c, ev: ev, qs: qs, cursor: cursor, device: currentSession(c).Device.ID}
 
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/event-stream")
@@ -128,7 +132,8 @@ type stream struct {
 	s      *Server
 	c      echo.Context
 	ev     models.Event
-	cursor int64 // the newest change sent
+	qs     []models.Question // the questions as they were when the board opened (it reloads after a change)
+	cursor int64             // the newest change sent
 	device int64
 }
 
@@ -190,7 +195,7 @@ func (st *stream) sendLeads(ctx context.Context, changes []models.LeadChange) (o
 			continue // deleted meanwhile
 		}
 		var buf bytes.Buffer
-		if err := pages.BoardRow(boardRowVM(st.ev, row, now)).Render(ctx, &buf); err != nil {
+		if err := pages.BoardRow(boardRowVM(st.ev, row, now, st.qs)).Render(ctx, &buf); err != nil {
 			return false, err
 		}
 		data := strings.ReplaceAll(strings.TrimRight(buf.String(), "\n"), "\n", "\ndata: ")

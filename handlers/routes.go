@@ -63,6 +63,12 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/events/:slug/edit", admin, s.eventEdit, nil},
 		{http.MethodPost, "/events/:slug/edit", admin, s.eventUpdate, nil},
 		{http.MethodPost, "/events/:slug/rotate-key", admin, s.eventRotateKey, nil},
+		{http.MethodGet, "/events/:slug/questions", admin, s.questionList, nil},
+		{http.MethodPost, "/events/:slug/questions", admin, s.questionCreate, nil},
+		{http.MethodGet, "/events/:slug/questions/:id", admin, s.questionEdit, nil},
+		{http.MethodPost, "/events/:slug/questions/:id", admin, s.questionUpdate, nil},
+		{http.MethodPost, "/events/:slug/questions/:id/move", admin, s.questionMove, nil},
+		{http.MethodPost, "/events/:slug/questions/:id/delete", admin, s.questionDelete, nil},
 		{http.MethodGet, "/events/:slug/qr.png", booth, s.eventQR, nil},
 		{http.MethodGet, "/events/:slug/poster", booth, s.eventPoster, nil},
 		{http.MethodGet, "/events/:slug", booth, s.board, nil},
@@ -133,6 +139,13 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/events/:slug/leads", apiRecruiter, s.apiLeads, nil},
 		{http.MethodGet, "/api/v1/leads/:id", apiRecruiter, s.apiLead, nil},
 		{http.MethodGet, "/api/v1/webhooks", apiAdmin, s.apiWebhooks, nil},
+
+		// a self check-in kiosk: started by staff, then a candidate's screen with no staff rights
+		{http.MethodGet, "/events/:slug/kiosk", kioskStart, s.kiosk, nil},
+		{http.MethodPost, "/events/:slug/kiosk", kioskOnly, s.kioskCheckIn, nil},
+		{http.MethodGet, "/events/:slug/kiosk/done", kioskOnly, s.kioskDone, nil},
+		{http.MethodGet, "/events/:slug/kiosk/exit", kioskOnly, s.kioskExitForm, nil},
+		{http.MethodPost, "/events/:slug/kiosk/exit", kioskOnly, s.kioskExit, nil},
 	}
 }
 

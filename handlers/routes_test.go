@@ -46,6 +46,9 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.APIOpenAPI():    "GET",
 		paths.ExportXLSX("s"): "GET", paths.SavedViews("s"): "POST", paths.DeleteSavedView("s", 5): "POST",
 		paths.BulkRate("s"): "POST", paths.BulkTag("s"): "POST", paths.StaffRole(3): "POST",
+		paths.Kiosk("s"): "POST", paths.KioskDone("s"): "GET", paths.KioskExit("s"): "POST",
+		paths.Questions("s"): "POST", paths.Question("s", 3): "POST", paths.QuestionMove("s", 3): "POST",
+		paths.QuestionDelete("s", 3): "POST",
 	}
 	for p, method := range cases {
 		u, _ := url.Parse(p)

@@ -26,8 +26,8 @@ func value(t testing.TB, ctx context.Context, css string) string {
 // poll waits until a JS expression is true in the tab.
 func poll(t testing.TB, ctx context.Context, what, expr string, within time.Duration) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(within))); err != nil {
-		t.Fatalf("%s: %v", what, err)
+	if !eventually(ctx, expr, within) { // across page loads
+		t.Fatalf("%s: not within %s", what, within)
 	}
 }
 

@@ -3,23 +3,18 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/components"
 	"github.com/boothlead/boothlead/views/pages"
 	"github.com/boothlead/boothlead/views/paths"
 )
 
-const candidateDate = "2 January 2006"
-
 // errUnknownLink answers a personal or private link that matches no lead (never was, or erased).
-var errUnknownLink = echo.NewHTTPError(http.StatusNotFound,
-	"This link does not lead anywhere (any more). If you deleted your data, nothing about you is left here.")
+var errUnknownLink = candidateError(http.StatusNotFound, "error.unknown_link")
 
 // noIndex asks search engines to keep a capability URL (private link, personal code) out of
 // their index, in case one leaks.
@@ -40,7 +35,10 @@ func (s *Server) selfLead(c echo.Context) (models.Lead, models.Event, error) {
 	return lead, ev, err
 }
 
-func deleteAfter(ev models.Event) string { return ev.DeleteAfter().Format(candidateDate) }
+// leadLang is the language of a lead's pages: ?lang=, else the one they checked in with.
+func (s *Server) leadLang(c echo.Context, lead models.Lead, ev models.Event) *i18n.Localizer {
+	return s.candidateLang(c, lead.Language, ev.Language)
+}
 
 // thanks is the confirmation of one check-in (:token is that submission's own). It shows only
 // what that submission typed: the same page for a new and a known address, so it reveals
@@ -60,18 +58,29 @@ func (s *Server) thanks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	l := s.candidateLang(c, v.Language, ev.Language)
+	return s.thanksPage(c, ev, l, thanksVM(v))
+}
+
+// thanksVM is the confirmation of a visit: only what it typed.
+func thanksVM(v models.Visit) pages.ThanksVM {
 	code := ""
 	if v.Code != nil {
 		code = *v.Code
 	}
-	return s.thanksPage(c, ev, pages.ThanksVM{Name: v.Typed.Name, Email: v.Typed.Email, QR: paths.PersonalQR(code),
-		TalentPool: v.Typed.TalentPool})
+	return pages.ThanksVM{Name: v.Typed.Name, Email: v.Typed.Email, QR: paths.PersonalQR(code), TalentPool: v.Typed.TalentPool}
 }
 
-func (s *Server) thanksPage(c echo.Context, ev models.Event, vm pages.ThanksVM) error {
-	vm.Event, vm.Company, vm.EventEnds = ev.Name, ev.Company, ev.EndsOn.Format(candidateDate)
-	vm.DeleteAfter, vm.RetentionDays, vm.TalentPoolMonths = deleteAfter(ev), ev.RetentionDays, models.TalentPoolMonths
-	return render(c, http.StatusOK, pages.ThanksPage(s.chrome(c, "You are checked in", ""), vm))
+func (s *Server) thanksPage(c echo.Context, ev models.Event, l *i18n.Localizer, vm pages.ThanksVM) error {
+	vm.Event, vm.Company, vm.EventEnds = ev.Name, ev.Company, l.Date(ev.EndsOn)
+	vm.DeleteAfter, vm.RetentionDays, vm.PoolMonths = l.Date(ev.DeleteAfter()), ev.RetentionDays, models.TalentPoolMonths
+	ch := s.candidateChrome(c, l.T("thanks.kicker"), l, "")
+	if vm.Kiosk != nil {
+		ch = s.candidateChrome(c, l.T("thanks.kicker"), l, paths.Kiosk(ev.Slug))
+		ch.LangSwitch = nil // the confirmation stays in the language it was filled in
+		ch.Kiosk = s.kioskChrome(ev, vm.Kiosk.Seconds)
+	}
+	return render(c, http.StatusOK, pages.ThanksPage(ch, vm))
 }
 
 // decoyThanks is what a bot that filled the honeypot is sent to: the event's confirmation
@@ -90,7 +99,8 @@ func (s *Server) decoyThanks(c echo.Context, token string, notFound error) error
 	if err != nil {
 		return notFound
 	}
-	return s.thanksPage(c, ev, pages.ThanksVM{QR: paths.PersonalQR(decoyToken(key, "personal", personalTokenBytes, ev.ID))})
+	l := s.candidateLang(c, "", ev.Language)
+	return s.thanksPage(c, ev, l, pages.ThanksVM{QR: paths.PersonalQR(decoyToken(key, "personal", personalTokenBytes, ev.ID))})
 }
 
 // personal is what a candidate's personal QR opens: staff land on the lead; anyone else sees
@@ -112,7 +122,9 @@ func (s *Server) personal(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.PersonalPage(s.chrome(c, "Show this to the booth staff", ""), ev.Company, ev.Name))
+	// whoever scanned it reads it: their browser's language first
+	l := s.candidateLang(c, "", lead.Language)
+	return render(c, http.StatusOK, pages.PersonalPage(s.candidateChrome(c, l.T("personal.title"), l, ""), ev.Company, ev.Name))
 }
 
 // personalQR is the candidate's personal QR code: the URL of personal.
@@ -133,8 +145,8 @@ func (s *Server) personalQR(c echo.Context) error {
 }
 
 // selfServiceVM builds the private page from the lead as stored: everything held about the
-// person, the booth team's notes included.
-func (s *Server) selfServiceVM(c echo.Context, lead models.Lead, ev models.Event) (pages.SelfServiceVM, error) {
+// person, the booth team's notes included, in the language l.
+func (s *Server) selfServiceVM(c echo.Context, l *i18n.Localizer, lead models.Lead, ev models.Event) (pages.SelfServiceVM, error) {
 	ctx := c.Request().Context()
 	consents, err := s.store.Consents(ctx, lead.ID)
 	if err != nil {
@@ -148,22 +160,27 @@ func (s *Server) selfServiceVM(c echo.Context, lead models.Lead, ev models.Event
 	if err != nil {
 		return pages.SelfServiceVM{}, err
 	}
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return pages.SelfServiceVM{}, err
+	}
 	loc := ev.Location()
 	vm := pages.SelfServiceVM{Token: c.Param("token"), Event: ev.Name, Company: ev.Company, Form: leadFormOf(lead),
-		Options: ev.Interests, FirstSeen: lead.FirstSeenAt.In(loc).Format(candidateDate), Visits: lead.VisitCount,
-		QR: paths.PersonalQR(lead.PersonalToken), Rating: lead.RatingText()}
+		Options: ev.Interests, Questions: questionVMs(l, qs, lead.Answers), QR: paths.PersonalQR(lead.PersonalToken),
+		Rating: ratingWords(l, lead.RatingText())}
 	active := map[string]bool{}
 	for _, cs := range consents {
-		row := pages.ConsentRow{Purpose: candidatePurpose(cs.Purpose), Version: cs.TextVersion, At: candidateTime(cs.At, loc),
-			By: "you", Text: cs.TextBody}
+		by := l.T("self.consent_by_you", "Date", l.DateTime(cs.At.In(loc)))
+		if cs.CapturedBy == models.CapturedByStaff {
+			by = l.T("self.consent_by_staff", "Date", l.DateTime(cs.At.In(loc)))
+		}
+		row := pages.ConsentRow{Purpose: purposeWords(l, cs.Purpose), Version: l.Number(cs.TextVersion), Given: by,
+			Text: cs.TextBody, TextLang: cs.TextLanguage}
 		if len(cs.TextSHA256) >= 12 {
 			row.Hash = cs.TextSHA256[:12]
 		}
-		if cs.CapturedBy == models.CapturedByStaff {
-			row.By = "the booth staff"
-		}
 		if cs.WithdrawnAt != nil {
-			row.Withdrawn = candidateTime(*cs.WithdrawnAt, loc)
+			row.Withdrawn = l.T("self.consent_withdrawn", "Date", l.DateTime(cs.WithdrawnAt.In(loc)))
 		} else if cs.Granted {
 			active[cs.Purpose] = true
 		}
@@ -171,74 +188,24 @@ func (s *Server) selfServiceVM(c echo.Context, lead models.Lead, ev models.Event
 	}
 	for _, p := range []string{models.PurposeContact, models.PurposeTalentPool} {
 		if active[p] {
-			vm.Withdrawable = append(vm.Withdrawable, components.Option{Value: p, Label: candidatePurpose(p)})
+			vm.Withdrawable = append(vm.Withdrawable, components.Option{Value: p, Label: purposeWords(l, p)})
 		}
 	}
 	for _, cv := range convs {
-		vm.Notes = append(vm.Notes, pages.NoteRow{When: candidateTime(cv.HappenedAt, loc), Rating: cv.RatingText(),
+		vm.Notes = append(vm.Notes, pages.NoteRow{When: l.DateTime(cv.HappenedAt.In(loc)), Rating: ratingWords(l, cv.RatingText()),
 			Notes: cv.Notes, FollowUp: cv.FollowUp, Interests: cv.Interests})
 	}
 	for _, v := range visits {
-		vm.VisitLog = append(vm.VisitLog, visitRow(v, loc))
+		vm.VisitLog = append(vm.VisitLog, visitRow(l, v, loc, qs))
 	}
-	if active[models.PurposeTalentPool] {
-		vm.DeleteNote = "You are in the talent pool: " + ev.Company + " may keep your details for up to " +
-			strconv.Itoa(models.TalentPoolMonths) + " months after your last contact."
-	} else {
-		vm.DeleteNote = ev.Company + " deletes your details on " + deleteAfter(ev) + "."
-	}
+	vm.Summary = selfSummary(l, lead, ev, active[models.PurposeTalentPool])
 	switch c.QueryParam("done") {
 	case "saved":
-		vm.Status = "Your changes are saved."
+		vm.Status = l.T("self.saved")
 	case "withdrawn":
-		vm.Status = "Your consent is withdrawn."
+		vm.Status = l.T("self.withdrawn")
 	}
 	return vm, nil
-}
-
-// visitRow says what one check-in or walk-in did, for the candidate.
-func visitRow(v models.Visit, loc *time.Location) pages.VisitRow {
-	r := pages.VisitRow{When: candidateTime(v.At, loc), What: "You checked in."}
-	switch {
-	case v.Source == models.SourceStaffManual && v.Repeat:
-		r.What = "The booth staff noted another visit."
-	case v.Source == models.SourceStaffManual:
-		r.What = "The booth staff added you."
-	case v.Repeat:
-		r.What = "Someone checked in again with your address."
-	}
-	if v.Source == models.SourceSelfCheckIn && v.Repeat {
-		r.Asked = changeWords(v.Changes)
-		switch {
-		case v.Changes.Empty():
-		case v.ConfirmedAt != nil:
-			r.Status = "You confirmed it on " + candidateTime(*v.ConfirmedAt, loc) + "."
-		default:
-			r.Status = "Not confirmed: nothing of it was applied."
-		}
-	}
-	return r
-}
-
-// changeWords lists what a repeat asked for, in words.
-func changeWords(ch models.VisitChanges) []string {
-	var out []string
-	for _, f := range ch.Fields {
-		out = append(out, "change "+models.FieldWords(f.Field)+" to “"+f.To+"”")
-	}
-	if len(ch.Interests) > 0 {
-		out = append(out, "add the interests "+strings.Join(ch.Interests, ", "))
-	}
-	for _, c := range ch.Consents {
-		out = append(out, "record consent: "+candidatePurpose(c.Purpose)+" (version "+strconv.Itoa(c.Version)+")")
-	}
-	return out
-}
-
-func candidatePurpose(p string) string { return models.PurposeName(p) }
-
-func candidateTime(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("2 January 2006, 15:04")
 }
 
 // selfService is the candidate's private page.
@@ -247,9 +214,10 @@ func (s *Server) selfService(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm, err := s.selfServiceVM(c, lead, ev)
+	l := s.leadLang(c, lead, ev)
+	vm, err := s.selfServiceVM(c, l, lead, ev)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.SelfServicePage(s.chrome(c, "Your details", ""), vm))
+	return render(c, http.StatusOK, pages.SelfServicePage(s.candidateChrome(c, l.T("self.title"), l, ""), vm))
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/time/rate"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/netguard"
 	"github.com/boothlead/boothlead/seal"
@@ -39,6 +41,7 @@ type Deps struct {
 	MetricsToken   string        // lets /metrics answer clients other than loopback (Bearer token)
 	StreamRecheck  time.Duration // how often an open live stream re-checks its session; 0: 30 s
 	Integrations   Integrations  // API, webhooks, ATS pushes, follow-ups
+	I18n           *i18n.Bundle  // the candidate side's languages (built once at start; nil: built here)
 }
 
 // Integrations is what the API, webhooks, ATS connections and follow-ups need.
@@ -88,10 +91,12 @@ type Server struct {
 	routePatterns map[string]bool // the route table's paths: the only route labels metrics use
 	streamRecheck time.Duration
 	recentForms   *formCache // check-in forms recently shown, to show one again while the database is down
+	i18n          *i18n.Bundle
+	kioskShow     atomic.Int64 // how long a kiosk shows a confirmation, ns (kioskShowTime; tests shorten it)
 }
 
 type limiters struct {
-	checkinIP, checkinEmail, forgot *middleware.RateLimiterMemoryStore
+	checkinIP, checkinEmail, forgot, kiosk *middleware.RateLimiterMemoryStore
 }
 
 // NewRouter builds the echo instance with every route and middleware.
@@ -121,6 +126,15 @@ func newServer(d Deps) *Server {
 		routePatterns: map[string]bool{},
 		streamRecheck: d.StreamRecheck,
 		recentForms:   newFormCache(),
+		i18n:          d.I18n,
+	}
+	s.kioskShow.Store(int64(kioskShowTime))
+	if s.i18n == nil {
+		b, err := i18n.New()
+		if err != nil {
+			panic(err) // the catalogues are embedded: a broken one fails every test first
+		}
+		s.i18n = b
 	}
 	if s.streamRecheck <= 0 {
 		s.streamRecheck = 30 * time.Second
@@ -165,6 +179,10 @@ func newServer(d Deps) *Server {
 		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
+	// A kiosk is one device for many people, one at a time: a check-in takes a person well over
+	// 20 s, so 20 at once and then one every 3 s never holds anyone up, yet stops a script.
+	s.limits.kiosk = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Every(3 * time.Second), Burst: 20, ExpiresIn: 30 * time.Minute})
 	s.limits.forgot = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(time.Minute), Burst: 10, ExpiresIn: 30 * time.Minute})
 	return s

@@ -110,7 +110,7 @@ func TestRepeatCheckInByAnAttackerRevealsAndChangesNothing(t *testing.T) {
 		t.Errorf("%d mails: repeats flood the address", len(msgs))
 	}
 	last := msgs[len(msgs)-1]
-	if !strings.Contains(last.Text, `"Evil Inc"`) || !strings.Contains(last.Text, "Nothing changes until you confirm") {
+	if !strings.Contains(last.Text, "“Evil Inc”") || !strings.Contains(last.Text, "Nothing changes until you confirm") {
 		t.Errorf("the owner's mail does not say what the repeat asked:\n%s", last.Text)
 	}
 }
@@ -159,10 +159,10 @@ func TestOwnerConfirmsARepeatOnceFromTheMail(t *testing.T) {
 	wantStatus(t, a.client().checkIn(ev, f), http.StatusSeeOther)
 	mail := a.mailTo("Zoe@Example.com", 2)[1]
 	confirm := a.path(mail.Link(t, a.ts.URL+"/confirm/"))
-	if !strings.Contains(mail.Text, `change your company from "Nordic Compilers AB" to "Compilers Oy"`) {
+	if !strings.Contains(mail.Text, "change your company from “Nordic Compilers AB” to “Compilers Oy”") {
 		t.Errorf("the mail does not say what changes:\n%s", mail.Text)
 	}
-	if owner.get(me).testid("my-visits").Find("li").Length() != 2 {
+	if owner.get(me).testid("my-visits").Find("ul.timeline > li").Length() != 2 {
 		t.Error("the private page does not list both check-ins")
 	}
 

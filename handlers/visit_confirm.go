@@ -8,11 +8,11 @@ import (
 
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/wording"
 )
 
 // errConfirmUsed answers a confirm link that was used, has expired or never was.
-var errConfirmUsed = echo.NewHTTPError(http.StatusNotFound,
-	"This link was used already or has expired, so nothing was changed. Your private link in the same mail still shows what is stored.")
+var errConfirmUsed = candidateError(http.StatusNotFound, "error.confirm_used")
 
 // visitConfirmForm shows what a repeat check-in asked for, with the button that applies it. Opening
 // the link changes nothing (mail scanners open links too); only the form's POST does.
@@ -30,16 +30,14 @@ func (s *Server) visitConfirmForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := ev.Location()
-	vm := pages.VisitConfirmVM{Token: c.Param("token"), Event: ev.Name, Company: ev.Company, When: candidateTime(v.At, loc)}
-	for _, f := range v.Changes.Fields {
-		vm.Changes = append(vm.Changes, pages.VisitChange{Label: models.FieldWords(f.Field), From: f.From, To: f.To})
+	qs, err := s.store.Questions(ctx, ev.ID)
+	if err != nil {
+		return err
 	}
-	vm.Interests = v.Changes.Interests
-	for _, ask := range v.Changes.Consents {
-		vm.Consents = append(vm.Consents, candidatePurpose(ask.Purpose))
-	}
-	return render(c, http.StatusOK, pages.VisitConfirmPage(s.chrome(c, "Confirm your check-in", ""), vm))
+	l := s.candidateLang(c, v.Language, ev.Language)
+	vm := pages.VisitConfirmVM{Token: c.Param("token"), Event: ev.Name, Company: ev.Company, When: l.DateTime(v.At.In(ev.Location())),
+		Asked: wording.Changes(l, v.Changes, qs)}
+	return render(c, http.StatusOK, pages.VisitConfirmPage(s.candidateChrome(c, l.T("confirm.title"), l, ""), vm))
 }
 
 // visitConfirm applies what a repeat check-in asked for, exactly once.
@@ -57,5 +55,8 @@ func (s *Server) visitConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, pages.VisitConfirmedPage(s.chrome(c, "Confirmed", ""), ev.Company, ev.Name))
+	l := s.leadLang(c, lead, ev)
+	ch := s.candidateChrome(c, l.T("confirmed.title"), l, "")
+	ch.LangSwitch = nil // the link is spent: this page cannot be opened again
+	return render(c, http.StatusOK, pages.VisitConfirmedPage(ch, ev.Company, ev.Name))
 }

@@ -10,14 +10,34 @@ import (
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/components"
 	"github.com/boothlead/boothlead/views/pages"
+	"github.com/boothlead/boothlead/views/paths"
 )
 
+// walkInLang is the walk-in's language: the one staff picked for them (?lang=, or the form's),
+// else the event's. Their consent texts are shown and recorded in it, and their mail speaks it.
+func walkInLang(c echo.Context, ev models.Event) string {
+	lang := c.QueryParam(langParam)
+	if lang == "" {
+		lang = c.FormValue(langParam)
+	}
+	if !models.IsLanguage(lang) {
+		lang = ev.Language
+	}
+	return lang
+}
+
 func (s *Server) walkInPage(c echo.Context, ev models.Event, status int, vm pages.WalkInVM) error {
-	texts, err := s.store.CurrentConsentTexts(c.Request().Context(), ev.ID)
+	lang := walkInLang(c, ev)
+	texts, err := s.store.ConsentTextsIn(c.Request().Context(), ev.ID, lang)
 	if err != nil {
 		return err
 	}
 	vm.Slug, vm.ConsentText, vm.PoolText = ev.Slug, texts.Contact.Body, texts.TalentPool.Body
+	vm.Lang = lang
+	for _, l := range s.i18n.Languages() {
+		vm.Languages = append(vm.Languages, pages.LangChoice{Code: l.Code, Name: l.Name,
+			Href: paths.QuickAdd(ev.Slug) + "?" + langParam + "=" + l.Code})
+	}
 	if vm.ClientID == "" {
 		vm.ClientID = uuid.NewString()
 	}
@@ -49,7 +69,8 @@ func (s *Server) walkIn(c echo.Context) error {
 	}
 	form, _ := c.FormParams()
 	in := models.LeadInput{Name: form.Get("name"), Email: form.Get("email"), Interests: form["interests"],
-		Consent: form.Get("consent") == "yes", TalentPool: form.Get("talent_pool") == "yes", ClientID: form.Get("client_id")}
+		Consent: form.Get("consent") == "yes", TalentPool: form.Get("talent_pool") == "yes", ClientID: form.Get("client_id"),
+		Language: walkInLang(c, ev)}
 	clean, err := models.CheckLead(ev, in, true)
 	var lead models.Lead
 	if err == nil {

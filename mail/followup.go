@@ -24,7 +24,7 @@ func (f FollowUp) Paragraphs() []string {
 // FollowUpMessage builds a follow-up: the text as written, a footer that says why it came and
 // how to unsubscribe, and the List-Unsubscribe headers that let mail apps offer it too.
 func FollowUpMessage(id string, d FollowUp) (Message, error) {
-	m, err := render(id, d.To, d.Subject, "followup", "followup", d)
+	m, err := render(id, d.To, d.Subject, "followup", "followup", d, nil)
 	if err != nil {
 		return m, err
 	}

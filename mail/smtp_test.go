@@ -17,6 +17,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail/mailtest"
 )
 
@@ -83,7 +84,11 @@ func TestMaskAddresses(t *testing.T) {
 }
 
 func message(to string) Message {
-	m, err := CheckIn("id-1@booth.example", Lead{To: to, Name: "Zoë <b>Ångström</b>", Company: "Acme & Co", Event: "PyCon",
+	b, err := i18n.New()
+	if err != nil {
+		panic(err)
+	}
+	m, err := CheckIn("id-1@booth.example", Lead{L: b.For("en"), To: to, Name: "Zoë <b>Ångström</b>", Company: "Acme & Co", Event: "PyCon",
 		SelfURL: "https://booth.example/me/tok", DeleteNote: "Acme & Co deletes your details on 1 March 2027.",
 		Consents: []Consent{{Purpose: "Contact about jobs", Version: 2, At: "1 December 2026, 10:00", Text: "I agree <to> this."}}})
 	if err != nil {
@@ -110,7 +115,7 @@ func TestSendOverSMTPWithAuthAndSTARTTLS(t *testing.T) {
 	if !got.TLS {
 		t.Error("the server offered STARTTLS, but the message came in the clear")
 	}
-	if got.Subject != "Your check-in at Acme & Co's booth — PyCon" || got.MessageID != "id-1@booth.example" ||
+	if got.Subject != "Your check-in at Acme & Co’s booth — PyCon" || got.MessageID != "id-1@booth.example" ||
 		got.Header.Get("Auto-Submitted") != "auto-generated" || !strings.Contains(got.Header.Get("From"), "boothlead@booth.example") {
 		t.Errorf("headers: subject %q, id %q, %v", got.Subject, got.MessageID, got.Header)
 	}
@@ -172,7 +177,11 @@ func TestSendFailures(t *testing.T) {
 // The messages say what they must: a repeat's request and its confirm link only when it asked
 // for something; staff links with how long they work.
 func TestMessages(t *testing.T) {
-	d := Lead{To: "a@example.com", Name: "Ada", Company: "Acme", Event: "PyCon", SelfURL: "https://b.example/me/s",
+	b, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Lead{L: b.For("en"), To: "a@example.com", Name: "Ada", Company: "Acme", Event: "PyCon", SelfURL: "https://b.example/me/s",
 		When: "1 December 2026, 10:00"}
 	plain, err := Repeat("x@b", d)
 	if err != nil {
@@ -182,16 +191,15 @@ func TestMessages(t *testing.T) {
 		!strings.HasPrefix(plain.Subject, "You checked in again") {
 		t.Errorf("a repeat that asked nothing:\n%s", plain.Text)
 	}
-	d.Changes = []Change{{Label: "company", From: "Foo", To: "Acme Robotics"}}
-	d.AddInterests = []string{"Data"}
+	d.Asked = []string{"change your company from “Foo” to “Acme Robotics”", "add the interests Data"}
 	d.AskConsents = []Consent{{Purpose: "Talent pool", Version: 1, Text: "Keep me."}}
 	d.ConfirmURL, d.ConfirmHours = "https://b.example/confirm/c", 48
 	req, err := Repeat("x@b", d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`change your company from "Foo" to "Acme Robotics"`, "add the interests: Data",
-		`record your consent for "Talent pool" (version 1)`, "> Keep me.", "https://b.example/confirm/c", "48 hours",
+	for _, want := range []string{"- change your company from “Foo” to “Acme Robotics”", "- add the interests Data",
+		"record your consent for “Talent pool” (version 1)", "> Keep me.", "https://b.example/confirm/c", "48 hours",
 		"Nothing changes until you confirm", "https://b.example/me/s"} {
 		if !strings.Contains(req.Text, want) {
 			t.Errorf("the repeat mail does not say %q:\n%s", want, req.Text)
@@ -199,6 +207,9 @@ func TestMessages(t *testing.T) {
 	}
 	if !strings.HasPrefix(req.Subject, "Please confirm") {
 		t.Errorf("subject %q", req.Subject)
+	}
+	if _, err := Repeat("x@b", Lead{To: "a@example.com"}); err == nil {
+		t.Error("a candidate's mail without a language was built")
 	}
 	for name, build := range map[string]func(string, Staff) (Message, error){"invite": StaffInvite, "reset": StaffReset} {
 		m, err := build("x@b", Staff{To: "sam@example.com", Name: "Sam", Email: "sam@example.com", Role: "staff", By: "Rita",

@@ -78,3 +78,28 @@ func TestPrivateLinksSurviveAsHashes(t *testing.T) {
 		t.Fatalf("leads.self_token still there: %d, %v", cols, err)
 	}
 }
+
+// 00017's Down refuses to drop consent texts in other languages: consents point at them.
+func TestLanguagesDownRefusesToDropConsentTexts(t *testing.T) {
+	t.Parallel()
+	db := modelstest.NewEmptySQLDB(t)
+	ctx := context.Background()
+	if _, err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.ExecContext(ctx, `
+		INSERT INTO events (slug, name, company, starts_on, ends_on, time_zone, checkin_key)
+		VALUES ('ev', 'Ev', 'Acme', '2026-01-01', '2026-01-02', 'UTC', 'a-check-in-key-of-enough-length');
+		INSERT INTO consent_texts (event_id, purpose, language, version, body, sha256)
+		VALUES ((SELECT id FROM events), 'contact', 'de', 1, 'Ja.', 'x')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.DownTo(ctx, db, 16); err == nil {
+		t.Fatal("down past 00017 dropped the German consent text")
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM consent_texts WHERE language = 'de'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the German text after the refused down: %d, %v", n, err)
+	}
+}

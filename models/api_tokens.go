@@ -40,7 +40,7 @@ func (t APIToken) Can(role string) bool {
 // CreateAPIToken makes a token for name with role (recruiter or admin) and returns it with the
 // token text, which is not stored and cannot be shown again.
 func (s *Store) CreateAPIToken(ctx context.Context, actorID int64, name, role string) (APIToken, string, error) {
-	e := errs{}
+	e := newErrs()
 	name = cleanText(e, "name", "Name", name, 100, true, false)
 	role = strings.TrimSpace(role)
 	if role != RoleRecruiter && role != RoleAdmin {

@@ -142,7 +142,7 @@ func (s *Store) PasswordResetUser(ctx context.Context, token string) (PasswordLi
 
 // UsePasswordReset sets a new password with a reset token, once; it ends the account's devices.
 func (s *Store) UsePasswordReset(ctx context.Context, token, password string) (StaffUser, error) {
-	e := errs{}
+	e := newErrs()
 	validPassword(e, "password", password)
 	if err := e.err(); err != nil {
 		return StaffUser{}, err

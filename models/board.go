@@ -70,10 +70,14 @@ func (s *Store) CountLeads(ctx context.Context, eventID int64) (int64, error) {
 func (s *Store) UpdateLead(ctx context.Context, actorID int64, l Lead, in LeadInput) (Lead, error) {
 	var out Lead
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		answers := l.Answers // a form without the questions leaves the answers as they are
+		if in.Answers != nil {
+			answers = in.Answers
+		}
 		err := tx.Raw(`UPDATE leads SET name = ?, email = ?, phone = ?, company = ?, title = ?, linkedin = ?,
-			github = ?, cv_url = ?, message = ?, interests = ?, updated_at = now() WHERE id = ? RETURNING *`,
+			github = ?, cv_url = ?, message = ?, interests = ?, answers = ?, updated_at = now() WHERE id = ? RETURNING *`,
 			in.Name, in.Email, in.Phone, in.Company, in.Title, in.LinkedIn, in.GitHub, in.CVURL, in.Message,
-			StringList(append([]string{}, in.Interests...)), l.ID).Scan(&out).Error
+			StringList(append([]string{}, in.Interests...)), answers.orEmpty(), l.ID).Scan(&out).Error
 		if isDuplicate(err) {
 			return &ValidationError{Fields: map[string]string{"email": "Another lead at this event already has this email."}}
 		}

@@ -19,9 +19,9 @@ const bulkNote = "Rated from the leads table."
 // CleanTag trims a tag and checks it: 1 to 40 characters, no control character and no comma
 // (ATS imports split tags at commas). Errors are keyed "tag".
 func CleanTag(tag string) (string, error) {
-	e := errs{}
+	e := newErrs()
 	tag = cleanText(e, "tag", "The tag", tag, 40, true, false)
-	if e["tag"] == "" && strings.ContainsAny(tag, ",;") {
+	if !e.has("tag") && strings.ContainsAny(tag, ",;") {
 		e.add("tag", "A tag cannot hold a comma or a semicolon.")
 	}
 	if !utf8.ValidString(tag) {

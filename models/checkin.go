@@ -36,9 +36,9 @@ const MaxRepeatMailsPerHour = 5
 
 const insertLeadSQL = `
 INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url, message,
-	interests, source, personal_token, created_by)
+	interests, source, personal_token, created_by, language, answers)
 VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, @message,
-	@interests, @source, @ptoken, NULLIF(@staff, 0))
+	@interests, @source, @ptoken, NULLIF(@staff, 0), @language, @answers)
 ON CONFLICT (event_id, lower(email)) WHERE email IS NOT NULL DO UPDATE SET `
 
 // a repeat self check-in only counts the visit
@@ -58,6 +58,17 @@ const fillEmptySQL = `name = COALESCE(NULLIF(l.name, ''), EXCLUDED.name),
 		GROUP BY x ORDER BY min(n)),
 	` + countVisitSQL
 
+// leadLanguage is the language a form was filled in, or the event's.
+func leadLanguage(ev Event, in LeadInput) string {
+	if IsLanguage(in.Language) {
+		return in.Language
+	}
+	if IsLanguage(ev.Language) {
+		return ev.Language
+	}
+	return "en"
+}
+
 type upserted struct {
 	Lead
 	Inserted bool `gorm:"->;-:migration"`
@@ -73,6 +84,7 @@ func upsertLead(tx *gorm.DB, ev Event, in LeadInput, source string, staffID int6
 		"event": ev.ID, "name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company,
 		"title": in.Title, "linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message,
 		"interests": interests, "source": source, "ptoken": NewToken(personalTokenBytes), "staff": staffID,
+		"language": leadLanguage(ev, in), "answers": in.Answers.orEmpty(),
 	}).Scan(&row).Error
 	if err != nil {
 		return row, fmt.Errorf("models: upsert lead: %w", err)
@@ -123,7 +135,7 @@ func consentsWanted(tx *gorm.DB, leadID string, in LeadInput, texts ConsentTexts
 func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (CheckInResult, error) {
 	var res CheckInResult
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
-		texts, err := currentConsentTexts(tx, ev.ID)
+		texts, err := currentConsentTexts(tx, ev.ID, leadLanguage(ev, in))
 		if err != nil {
 			return err
 		}
@@ -139,7 +151,8 @@ func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (CheckInRes
 		if err != nil {
 			return err
 		}
-		v := Visit{LeadID: row.ID, EventID: ev.ID, Source: SourceSelfCheckIn, Repeat: !row.Inserted, Typed: typedOf(in)}
+		v := Visit{LeadID: row.ID, EventID: ev.ID, Source: SourceSelfCheckIn, Repeat: !row.Inserted, Typed: typedOf(in),
+			Language: leadLanguage(ev, in)}
 		if row.Inserted {
 			for _, t := range wanted {
 				if err := addConsent(tx, row.ID, t, CapturedByCandidate, 0); err != nil {
@@ -208,7 +221,7 @@ func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadI
 				return err
 			}
 		}
-		texts, err := currentConsentTexts(tx, ev.ID)
+		texts, err := currentConsentTexts(tx, ev.ID, leadLanguage(ev, in))
 		if err != nil {
 			return err
 		}
@@ -230,7 +243,7 @@ func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadI
 			}
 		}
 		v := Visit{LeadID: row.ID, EventID: ev.ID, Source: SourceStaffManual, StaffUserID: &staffID,
-			Repeat: !row.Inserted, Typed: typedOf(in)}
+			Repeat: !row.Inserted, Typed: typedOf(in), Language: leadLanguage(ev, in)}
 		if v.Repeat {
 			v.Changes = diffTyped(row.Lead, v.Typed)
 		}
@@ -264,7 +277,7 @@ type VerbalConsent struct {
 // RecordVerbalConsent stores the consents staff captured in person, completing a missing name or
 // email first; with an email, the mail with the private link and a copy of the consent is queued.
 func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, in VerbalConsent) (Lead, error) {
-	e := errs{}
+	e := newErrs()
 	if l.Name == "" {
 		in.Name = leadText(e, "name", "Name", in.Name, MaxNameLen, false, false)
 	}
@@ -303,7 +316,7 @@ func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, 
 		if err := tx.Take(&out, "id = ?", l.ID).Error; err != nil {
 			return fmt.Errorf("models: lead: %w", err)
 		}
-		texts, err := currentConsentTexts(tx, l.EventID)
+		texts, err := currentConsentTexts(tx, l.EventID, l.Language)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ type ConsentText struct {
 	ID        int64
 	EventID   int64
 	Purpose   string
+	Language  string
 	Version   int
 	Body      string
 	SHA256    string `gorm:"column:sha256"`
@@ -61,6 +62,7 @@ type Consent struct {
 	At            time.Time
 	WithdrawnAt   *time.Time
 	TextVersion   int    `gorm:"->;-:migration"`
+	TextLanguage  string `gorm:"->;-:migration"`
 	TextSHA256    string `gorm:"->;-:migration"`
 	TextBody      string `gorm:"->;-:migration"`
 	StaffName     string `gorm:"->;-:migration"`
@@ -91,25 +93,33 @@ func textHash(body string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// saveConsentTexts adds a new version for each purpose whose wording differs from the current
-// one. An empty wording means the default.
-func saveConsentTexts(tx *gorm.DB, ev Event, contactText, poolText string) error {
-	for purpose, body := range map[string]string{PurposeContact: contactText, PurposeTalentPool: poolText} {
-		body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-		if body == "" {
-			body = DefaultConsentText(ev, purpose)
-		}
-		var cur ConsentText
-		err := tx.Where("event_id = ? AND purpose = ?", ev.ID, purpose).Order("version DESC").Limit(1).Find(&cur).Error
-		if err != nil {
-			return fmt.Errorf("models: current consent text: %w", err)
-		}
-		if cur.ID != 0 && cur.Body == body {
-			continue
-		}
-		next := ConsentText{EventID: ev.ID, Purpose: purpose, Version: cur.Version + 1, Body: body, SHA256: textHash(body)}
-		if err := tx.Omit("ID", "CreatedAt").Create(&next).Error; err != nil {
-			return fmt.Errorf("models: save consent text: %w", err)
+// saveConsentTexts adds a new version for each purpose and language whose wording differs from the
+// current one. An empty or missing wording means the default of that language (the store's
+// ConsentDefaults; English only without them).
+func (s *Store) saveConsentTexts(tx *gorm.DB, ev Event, w ConsentWording) error {
+	for _, lang := range Languages {
+		for _, purpose := range []string{PurposeContact, PurposeTalentPool} {
+			body := strings.TrimSpace(strings.ReplaceAll(w.Text(lang, purpose), "\r\n", "\n"))
+			if body == "" {
+				body = s.defaultConsentText(ev, purpose, lang)
+			}
+			if body == "" {
+				continue // no default in this language: candidates who read it get the event's language
+			}
+			var cur ConsentText
+			err := tx.Where("event_id = ? AND purpose = ? AND language = ?", ev.ID, purpose, lang).
+				Order("version DESC").Limit(1).Find(&cur).Error
+			if err != nil {
+				return fmt.Errorf("models: current consent text: %w", err)
+			}
+			if cur.ID != 0 && cur.Body == body {
+				continue
+			}
+			next := ConsentText{EventID: ev.ID, Purpose: purpose, Language: lang, Version: cur.Version + 1, Body: body,
+				SHA256: textHash(body)}
+			if err := tx.Omit("ID", "CreatedAt").Create(&next).Error; err != nil {
+				return fmt.Errorf("models: save consent text: %w", err)
+			}
 		}
 	}
 	return nil
@@ -120,15 +130,26 @@ type ConsentTexts struct {
 	Contact, TalentPool ConsentText
 }
 
-// CurrentConsentTexts returns the latest version of each purpose's wording for an event.
+// CurrentConsentTexts returns the latest version of each purpose's wording for an event, in the
+// event's default language.
 func (s *Store) CurrentConsentTexts(ctx context.Context, eventID int64) (ConsentTexts, error) {
-	return currentConsentTexts(s.ctx(ctx), eventID)
+	return currentConsentTexts(s.ctx(ctx), eventID, "")
 }
 
-func currentConsentTexts(tx *gorm.DB, eventID int64) (ConsentTexts, error) {
+// ConsentTextsIn returns the latest wording of each purpose in lang, or, for a purpose without a
+// text in lang, in the event's default language (then English).
+func (s *Store) ConsentTextsIn(ctx context.Context, eventID int64, lang string) (ConsentTexts, error) {
+	return currentConsentTexts(s.ctx(ctx), eventID, lang)
+}
+
+// currentConsentTexts picks, per purpose, the newest version in lang, else in the event's
+// language, else in English ("" for lang: the event's language).
+func currentConsentTexts(tx *gorm.DB, eventID int64, lang string) (ConsentTexts, error) {
 	var rows []ConsentText
-	err := tx.Raw(`SELECT DISTINCT ON (purpose) * FROM consent_texts WHERE event_id = ?
-		ORDER BY purpose, version DESC`, eventID).Scan(&rows).Error
+	err := tx.Raw(`SELECT DISTINCT ON (t.purpose) t.* FROM consent_texts t JOIN events e ON e.id = t.event_id
+		WHERE t.event_id = ? AND t.language IN (?, e.language, 'en')
+		ORDER BY t.purpose, (t.language = ?) DESC, (t.language = e.language) DESC, t.version DESC`,
+		eventID, lang, lang).Scan(&rows).Error
 	if err != nil {
 		return ConsentTexts{}, fmt.Errorf("models: consent texts: %w", err)
 	}
@@ -142,6 +163,25 @@ func currentConsentTexts(tx *gorm.DB, eventID int64) (ConsentTexts, error) {
 	}
 	if out.Contact.ID == 0 || out.TalentPool.ID == 0 {
 		return out, fmt.Errorf("models: event %d has no consent texts", eventID)
+	}
+	return out, nil
+}
+
+// ConsentTextsByLanguage returns the current wording of every purpose in every language that has
+// one, for the event form: language → purpose → text.
+func (s *Store) ConsentTextsByLanguage(ctx context.Context, eventID int64) (map[string]map[string]ConsentText, error) {
+	var rows []ConsentText
+	err := s.ctx(ctx).Raw(`SELECT DISTINCT ON (language, purpose) * FROM consent_texts WHERE event_id = ?
+		ORDER BY language, purpose, version DESC`, eventID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: consent texts by language: %w", err)
+	}
+	out := map[string]map[string]ConsentText{}
+	for _, r := range rows {
+		if out[r.Language] == nil {
+			out[r.Language] = map[string]ConsentText{}
+		}
+		out[r.Language][r.Purpose] = r
 	}
 	return out, nil
 }

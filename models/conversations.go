@@ -47,7 +47,7 @@ type ConversationInput struct {
 // NewConversation validates a conversation for a lead of ev by staff member staffID. CapturedAt
 // is the device's clock (RFC 3339); when missing or implausible the server's time is used.
 func NewConversation(ev Event, lead Lead, staffID int64, in ConversationInput, now time.Time) (Conversation, error) {
-	e := errs{}
+	e := newErrs()
 	c := Conversation{LeadID: lead.ID, StaffUserID: &staffID, ClientID: strings.TrimSpace(in.ClientID)}
 	if !isUUID(c.ClientID) {
 		e.add("client_id", "This form is missing its capture id; reload the page and try again.")
@@ -72,7 +72,7 @@ func NewConversation(ev Event, lead Lead, staffID int64, in ConversationInput, n
 		}
 		c.Interests = append(c.Interests, it)
 	}
-	if c.Notes == "" && c.Rating == nil && len(c.Interests) == 0 && c.FollowUp == "" && e["notes"] == "" {
+	if c.Notes == "" && c.Rating == nil && len(c.Interests) == 0 && c.FollowUp == "" && !e.has("notes") {
 		e.add("notes", "Write a note, or pick a rating, an interest or a follow-up.")
 	}
 	if v := strings.TrimSpace(in.Corrects); v != "" {
@@ -158,7 +158,7 @@ func (s *Store) Conversations(ctx context.Context, leadID string) ([]Conversatio
 // Consents returns a lead's consents with the text version each pointed at, oldest first.
 func (s *Store) Consents(ctx context.Context, leadID string) ([]Consent, error) {
 	var cs []Consent
-	err := s.ctx(ctx).Raw(`SELECT c.*, t.version AS text_version, t.sha256 AS text_sha256, t.body AS text_body,
+	err := s.ctx(ctx).Raw(`SELECT c.*, t.version AS text_version, t.sha256 AS text_sha256, t.body AS text_body, t.language AS text_language,
 		coalesce(u.name, '') AS staff_name
 		FROM consents c JOIN consent_texts t ON t.id = c.consent_text_id
 		LEFT JOIN staff_users u ON u.id = c.staff_user_id WHERE c.lead_id = ? ORDER BY c.at, c.id`, leadID).Scan(&cs).Error

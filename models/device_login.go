@@ -25,7 +25,7 @@ type DeviceLogin struct {
 
 // CleanDeviceName checks the name a tablet is given when it is paired.
 func CleanDeviceName(name string) (string, error) {
-	e := errs{}
+	e := newErrs()
 	name = cleanText(e, "name", "Name", name, MaxDeviceName, true, false)
 	return name, e.err()
 }

@@ -20,8 +20,20 @@ var (
 	ErrNoConsent = errors.New("no contact consent")
 )
 
-// ValidationError maps form field names to messages that are safe to show users.
-type ValidationError struct{ Fields map[string]string }
+// ValidationError maps form field names to messages that are safe to show users. Problems says
+// the same, for the fields candidates fill in, as message ids a view says in the candidate's
+// language (Fields stays the English wording, for staff pages and the CLI).
+type ValidationError struct {
+	Fields   map[string]string
+	Problems map[string]Problem
+}
+
+// Problem is what is wrong with one field, as a message id of the i18n catalogues ("err.required")
+// and its arguments; the view adds the field's label in the reader's language.
+type Problem struct {
+	ID  string
+	Max int // a length limit, for err.too_long
+}
 
 // Error lists the fields in a stable order (never their values).
 func (e *ValidationError) Error() string {
@@ -34,17 +46,38 @@ func (e *ValidationError) Error() string {
 }
 
 // errs collects field errors while validating a form.
-type errs map[string]string
+type errs struct {
+	fields   map[string]string
+	problems map[string]Problem
+}
 
+func newErrs() errs { return errs{fields: map[string]string{}, problems: map[string]Problem{}} }
+
+// add records the first error of a field.
 func (e errs) add(field, msg string) {
-	if _, ok := e[field]; !ok {
-		e[field] = msg
+	if _, ok := e.fields[field]; !ok {
+		e.fields[field] = msg
 	}
 }
 
+// problem records the first error of a field with its message id.
+func (e errs) problem(field, msg string, p Problem) {
+	if _, ok := e.fields[field]; !ok {
+		e.fields[field] = msg
+		e.problems[field] = p
+	}
+}
+
+// has reports whether a field has an error already.
+func (e errs) has(field string) bool { return e.fields[field] != "" }
+
 func (e errs) err() error {
-	if len(e) == 0 {
+	if len(e.fields) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: e}
+	ve := &ValidationError{Fields: e.fields}
+	if len(e.problems) > 0 {
+		ve.Problems = e.problems
+	}
+	return ve
 }

@@ -33,6 +33,7 @@ type Event struct {
 	Status        string
 	CheckinKey    string
 	RetentionDays int
+	Language      string // the candidate side's language when a browser asks for none we have
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -57,6 +58,7 @@ func (e Event) DeleteAfter() time.Time { return e.EndsOn.AddDate(0, 0, e.Retenti
 type EventInput struct {
 	Name, Slug, Company, Venue, StartsOn, EndsOn, TimeZone, Interests, Status, RetentionDays string
 	ContactConsent, TalentPoolConsent                                                        string
+	Language                                                                                 string // default: English
 }
 
 var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -98,7 +100,7 @@ func ParseInterests(s string) []string {
 
 // ApplyEventInput validates in and applies it to ev (a new or an existing event).
 func ApplyEventInput(ev Event, in EventInput) (Event, error) {
-	e := errs{}
+	e := newErrs()
 	ev.Name = cleanText(e, "name", "Name", in.Name, 200, true, false)
 	ev.Company = cleanText(e, "company", "Company", in.Company, 200, true, false)
 	ev.Venue = cleanText(e, "venue", "Venue", in.Venue, 200, false, false)
@@ -156,6 +158,15 @@ func ApplyEventInput(ev Event, in EventInput) (Event, error) {
 		}
 		ev.RetentionDays = n
 	}
+	switch lang := strings.TrimSpace(in.Language); {
+	case lang == "" && ev.Language == "":
+		ev.Language = "en"
+	case lang == "":
+	case IsLanguage(lang):
+		ev.Language = lang
+	default:
+		e.add("language", "Choose one of the languages listed.")
+	}
 	cleanText(e, "contact_consent", "Consent text", in.ContactConsent, 4000, false, true)
 	cleanText(e, "talent_pool_consent", "Talent pool text", in.TalentPoolConsent, 4000, false, true)
 	if err := e.err(); err != nil {
@@ -164,9 +175,41 @@ func ApplyEventInput(ev Event, in EventInput) (Event, error) {
 	return ev, nil
 }
 
-// CreateEvent stores a new event with a fresh check-in key and its consent texts (the given
-// ones, or the defaults).
+// CreateEvent stores a new event with a fresh check-in key and its consent texts: the given ones
+// in the event's language, the defaults elsewhere.
 func (s *Store) CreateEvent(ctx context.Context, actorID int64, ev Event, contactText, poolText string) (Event, error) {
+	return s.CreateEventWith(ctx, actorID, ev, wordingIn(ev, contactText, poolText))
+}
+
+// wordingIn is a ConsentWording that gives texts only in the event's language.
+func wordingIn(ev Event, contactText, poolText string) ConsentWording {
+	w := ConsentWording{}
+	lang := ev.Language
+	if lang == "" {
+		lang = "en"
+	}
+	w.Set(lang, PurposeContact, contactText)
+	w.Set(lang, PurposeTalentPool, poolText)
+	return w
+}
+
+// CheckConsentWording validates the texts of an event form; field errors are keyed
+// "consent.<lang>.<purpose>".
+func CheckConsentWording(w ConsentWording) error {
+	e := newErrs()
+	for lang, byPurpose := range w {
+		for purpose, text := range byPurpose {
+			cleanText(e, "consent."+lang+"."+purpose, "Consent text", text, 4000, false, true)
+		}
+	}
+	return e.err()
+}
+
+// CreateEventWith is CreateEvent with consent texts in any language.
+func (s *Store) CreateEventWith(ctx context.Context, actorID int64, ev Event, w ConsentWording) (Event, error) {
+	if ev.Language == "" {
+		ev.Language = "en"
+	}
 	ev.CheckinKey = NewToken(24)
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Omit("ID", "CreatedAt", "UpdatedAt").Create(&ev).Error
@@ -176,7 +219,7 @@ func (s *Store) CreateEvent(ctx context.Context, actorID int64, ev Event, contac
 		if err != nil {
 			return fmt.Errorf("models: create event: %w", err)
 		}
-		if err := saveConsentTexts(tx, ev, contactText, poolText); err != nil {
+		if err := s.saveConsentTexts(tx, ev, w); err != nil {
 			return err
 		}
 		return audit(tx, actorID, "event.create", ev.ID, ev.Slug, nil)
@@ -184,11 +227,20 @@ func (s *Store) CreateEvent(ctx context.Context, actorID int64, ev Event, contac
 	return ev, err
 }
 
-// UpdateEvent saves an edited event; changed consent wording becomes a new version.
+// UpdateEvent saves an edited event; changed consent wording (given in the event's language, the
+// defaults elsewhere) becomes a new version.
 func (s *Store) UpdateEvent(ctx context.Context, actorID int64, ev Event, contactText, poolText string) (Event, error) {
+	return s.UpdateEventWith(ctx, actorID, ev, wordingIn(ev, contactText, poolText))
+}
+
+// UpdateEventWith is UpdateEvent with consent texts in any language.
+func (s *Store) UpdateEventWith(ctx context.Context, actorID int64, ev Event, w ConsentWording) (Event, error) {
+	if ev.Language == "" {
+		ev.Language = "en"
+	}
 	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&ev).Select("Slug", "Name", "Company", "Venue", "StartsOn", "EndsOn", "TimeZone",
-			"Interests", "Status", "RetentionDays").Updates(&ev).Error
+			"Interests", "Status", "RetentionDays", "Language").Updates(&ev).Error
 		if isDuplicate(err) {
 			return &ValidationError{Fields: map[string]string{"slug": "Another event already uses this slug."}}
 		}
@@ -198,7 +250,7 @@ func (s *Store) UpdateEvent(ctx context.Context, actorID int64, ev Event, contac
 		if err := tx.Exec("UPDATE events SET updated_at = now() WHERE id = ?", ev.ID).Error; err != nil {
 			return fmt.Errorf("models: touch event: %w", err)
 		}
-		if err := saveConsentTexts(tx, ev, contactText, poolText); err != nil {
+		if err := s.saveConsentTexts(tx, ev, w); err != nil {
 			return err
 		}
 		return audit(tx, actorID, "event.update", ev.ID, ev.Slug, nil)

@@ -81,16 +81,16 @@ const MaxFollowUpBody = 10000
 
 // CheckFollowUpTemplate validates a template as typed; field errors are keyed name, subject, body.
 func CheckFollowUpTemplate(t FollowUpTemplate) (FollowUpTemplate, error) {
-	e := errs{}
+	e := newErrs()
 	t.Name = cleanText(e, "name", "Name", t.Name, 100, true, false)
 	t.Subject = cleanText(e, "subject", "Subject", t.Subject, 200, true, false)
 	t.Body = cleanText(e, "body", "Text", t.Body, MaxFollowUpBody, true, true)
-	if e["subject"] == "" {
+	if !e.has("subject") {
 		if msg := checkPlaceholders(t.Subject); msg != "" {
 			e.add("subject", msg)
 		}
 	}
-	if e["body"] == "" {
+	if !e.has("body") {
 		if msg := checkPlaceholders(t.Body); msg != "" {
 			e.add("body", msg)
 		}

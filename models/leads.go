@@ -50,6 +50,8 @@ type Lead struct {
 	RatingAt      *time.Time
 	CreatedBy     *int64
 	UpdatedAt     time.Time
+	Language      string  // the language the candidate used: their private page and mails speak it
+	Answers       Answers // the event's custom questions, by key
 }
 
 // TableName maps Lead onto leads.
@@ -94,6 +96,11 @@ type LeadInput struct {
 	Interests                                                            []string
 	Consent, TalentPool                                                  bool
 	ClientID                                                             string // staff captures only
+	// Language is the language the form was shown in (one of Languages; "" for the event's).
+	Language string
+	// Answers to the event's custom questions, by key. nil leaves stored answers as they are
+	// (a form without the questions); an empty map clears them.
+	Answers Answers
 	// The consent texts (ConsentText.ID) the person was shown; 0 means "the current one". When
 	// a ticked consent's text is no longer current, CheckIn refuses with ErrConsentTextChanged
 	// rather than record agreement to words the person never saw.
@@ -144,27 +151,38 @@ func hasBidiControl(s string) bool {
 // leadText cleans one free-text field: composed and trimmed, any script, no control characters.
 func leadText(e errs, field, label, s string, max int, required, multiline bool) string {
 	s = cleanText(e, field, label, prep(s), max, required, multiline)
-	if e[field] == "" && hasBidiControl(s) {
-		e.add(field, label+" contains control characters; please use plain text.")
+	if !e.has(field) && hasBidiControl(s) {
+		e.problem(field, label+" contains control characters; please use plain text.", Problem{ID: "err.control"})
 	}
 	return s
 }
 
 // CheckLead validates a lead's details against an event and returns them cleaned (trimmed,
 // composed, URLs completed). consentRequired is true for self check-in and walk-ins. Field
-// errors are keyed by the form field names of the contract.
+// errors are keyed by the form field names of the contract. Answers are left out (nil): the
+// form had no questions.
 func CheckLead(ev Event, in LeadInput, consentRequired bool) (LeadInput, error) {
-	e := errs{}
+	in.Answers = nil
+	return CheckLeadWith(ev, nil, in, consentRequired)
+}
+
+// CheckLeadWith is CheckLead for a form that also asks the event's custom questions qs: their
+// answers (in.Answers, raw) are checked too. With qs nil and in.Answers nil, answers stay nil.
+func CheckLeadWith(ev Event, qs []Question, in LeadInput, consentRequired bool) (LeadInput, error) {
+	e := newErrs()
 	out := LeadInput{Consent: in.Consent, TalentPool: in.TalentPool, ClientID: strings.TrimSpace(in.ClientID),
 		ContactTextID: in.ContactTextID, TalentPoolTextID: in.TalentPoolTextID}
+	if IsLanguage(in.Language) {
+		out.Language = in.Language
+	}
 	out.Name = leadText(e, "name", "Name", in.Name, MaxNameLen, true, false)
 	out.Email = cleanEmail(e, "email", prep(in.Email), true)
-	if e["email"] == "" && hasBidiControl(out.Email) {
-		e.add("email", "Enter an email address like name@example.com.")
+	if !e.has("email") && hasBidiControl(out.Email) {
+		e.problem("email", "Enter an email address like name@example.com.", Problem{ID: "err.email"})
 	}
 	out.Phone = leadText(e, "phone", "Phone", in.Phone, MaxPhoneLen, false, false)
-	if out.Phone != "" && e["phone"] == "" && !phoneRe.MatchString(out.Phone) {
-		e.add("phone", "Enter a phone number with digits, spaces and + ( ) - only, e.g. +49 170 1234567.")
+	if out.Phone != "" && !e.has("phone") && !phoneRe.MatchString(out.Phone) {
+		e.problem("phone", "Enter a phone number with digits, spaces and + ( ) - only, e.g. +49 170 1234567.", Problem{ID: "err.phone"})
 	}
 	out.Company = leadText(e, "company", "Company", in.Company, MaxOrgLen, false, false)
 	out.Title = leadText(e, "title", "Job title", in.Title, MaxOrgLen, false, false)
@@ -181,14 +199,17 @@ func CheckLead(ev Event, in LeadInput, consentRequired bool) (LeadInput, error) 
 			continue
 		}
 		if !ev.Interests.Contains(it) {
-			e.add("interests", "Choose from the interests listed here.")
+			e.problem("interests", "Choose from the interests listed here.", Problem{ID: "err.interests"})
 			continue
 		}
 		seen[it] = true
 		out.Interests = append(out.Interests, it)
 	}
+	if qs != nil || in.Answers != nil {
+		out.Answers = checkAnswers(e, qs, in.Answers)
+	}
 	if consentRequired && !in.Consent {
-		e.add("consent", "Tick this box so we may contact you: without it we cannot keep your details.")
+		e.problem("consent", "Tick this box so we may contact you: without it we cannot keep your details.", Problem{ID: "err.consent"})
 	}
 	return out, e.err()
 }
@@ -217,13 +238,13 @@ func cleanProfileURL(e errs, field, label, s, host, prefix, help string) string 
 		return prefix + strings.TrimPrefix(s, "@")
 	}
 	s = cleanURL(e, field, label, completeURL(s))
-	if s == "" || e[field] != "" {
+	if s == "" || e.has(field) {
 		return s
 	}
 	u, _ := url.Parse(s)
 	h := strings.ToLower(u.Hostname())
 	if h != host && !strings.HasSuffix(h, "."+host) {
-		e.add(field, help)
+		e.problem(field, help, Problem{ID: "err." + field})
 	}
 	return s
 }

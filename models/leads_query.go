@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -72,26 +73,77 @@ func DefaultDesc(sort string) bool { return sortKeys[sort].desc }
 // value (after Normalize) is every lead, newest first. The same filter drives the table, its
 // counts and the CSV export, so an export holds exactly what the table showed.
 type LeadFilter struct {
-	Ratings    []string  // any of hot, warm, cold and RatingNone; empty = any rating
-	Interest   string    // leads with this interest
-	Tag        string    // leads with this tag
-	Source     string    // self_checkin, badge_scan or staff_manual
-	Staff      string    // a staff id (talked to by them) or StaffNone
-	TalentPool string    // PoolYes (a granted, not withdrawn talent-pool consent) or PoolNo
-	From, To   time.Time // first seen at or after From and before To; zero = open
-	Q          string    // free text in name, email, company, title, message or conversation notes
-	Sort       string    // one of SortOrders
+	Ratings    []string       // any of hot, warm, cold and RatingNone; empty = any rating
+	Interest   string         // leads with this interest
+	Tag        string         // leads with this tag
+	Source     string         // self_checkin, badge_scan or staff_manual
+	Staff      string         // a staff id (talked to by them) or StaffNone
+	TalentPool string         // PoolYes (a granted, not withdrawn talent-pool consent) or PoolNo
+	From, To   time.Time      // first seen at or after From and before To; zero = open
+	Q          string         // free text in name, email, company, title, message or conversation notes
+	Answers    []AnswerFilter // answers to the event's custom questions, all of which must match
+	Sort       string         // one of SortOrders
 	Desc       bool
 
 	// Time zone From and To are written in, for Values.
 	loc *time.Location
 }
 
+// AnswerFilter narrows the leads to those whose answer to a custom question is Value (parameter
+// a.<key>, for choices and yes/no) or, with Contains, holds Value as text, in any letter case
+// (parameter t.<key>, for text questions).
+type AnswerFilter struct {
+	Key, Value string
+	Contains   bool
+}
+
+// Param is the query parameter that carries the filter.
+func (a AnswerFilter) Param() string {
+	if a.Contains {
+		return "t." + a.Key
+	}
+	return "a." + a.Key
+}
+
+// AnswerValue returns the value the filter asks of question key ("" when it asks nothing).
+func (f LeadFilter) AnswerValue(key string) string {
+	for _, a := range f.Answers {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// parseAnswerFilters reads the a.<key> and t.<key> parameters, in key order.
+func parseAnswerFilters(e errs, q url.Values) []AnswerFilter {
+	var out []AnswerFilter
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		prefix, key, ok := strings.Cut(name, ".")
+		if !ok || (prefix != "a" && prefix != "t") {
+			continue
+		}
+		if !questionKeyRe.MatchString(key) {
+			e.add(name, "Filter by one of the event's questions.")
+			continue
+		}
+		if v := filterText(e, name, "Answer", q.Get(name), maxFilterValue); v != "" {
+			out = append(out, AnswerFilter{Key: key, Value: v, Contains: prefix == "t"})
+		}
+	}
+	return out
+}
+
 // ParseLeadFilter reads a filter from a query string (the leads page's form, the export link,
 // or the CLI's flags) for event ev: times are in the event's zone. Unknown parameters are
 // ignored; invalid values give a *ValidationError keyed by parameter name.
 func ParseLeadFilter(q url.Values, ev Event) (LeadFilter, error) {
-	e := errs{}
+	e := newErrs()
 	f := LeadFilter{loc: ev.Location()}
 	seen := map[string]bool{}
 	for _, r := range q["rating"] {
@@ -144,6 +196,7 @@ func ParseLeadFilter(q url.Values, ev Event) (LeadFilter, error) {
 		e.add("to", "The end of the time range must be after its start.")
 	}
 	f.Q = filterText(e, "q", "Search", q.Get("q"), maxFilterQ)
+	f.Answers = parseAnswerFilters(e, q)
 	f.Sort = strings.TrimSpace(q.Get("sort"))
 	if f.Sort == "" {
 		f.Sort = SortFirstSeen
@@ -216,7 +269,7 @@ func (f LeadFilter) Normalize(ev Event) LeadFilter {
 // Active reports whether the filter narrows the leads at all (sorting does not count).
 func (f LeadFilter) Active() bool {
 	return len(f.Ratings) > 0 || f.Interest != "" || f.Tag != "" || f.Source != "" || f.Staff != "" ||
-		f.TalentPool != "" || !f.From.IsZero() || !f.To.IsZero() || f.Q != ""
+		f.TalentPool != "" || !f.From.IsZero() || !f.To.IsZero() || f.Q != "" || len(f.Answers) > 0
 }
 
 // HasRating reports whether the filter asks for rating r (hot, warm, cold or RatingNone).
@@ -283,6 +336,9 @@ func (f LeadFilter) criteria() url.Values {
 	set("pool", f.TalentPool)
 	set("from", f.FromText())
 	set("to", f.ToText())
+	for _, a := range f.Answers {
+		set(a.Param(), a.Value)
+	}
 	return v
 }
 
@@ -292,6 +348,10 @@ func (f LeadFilter) criteria() url.Values {
 func (f LeadFilter) AuditDetails() map[string]any {
 	out := map[string]any{}
 	for k, vs := range f.criteria() {
+		if strings.HasPrefix(k, "t.") {
+			out["answer_search"] = true // typed text, like the free-text search: maybe a name
+			continue
+		}
 		if len(vs) == 1 {
 			out[k] = vs[0]
 		} else {
@@ -368,6 +428,16 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 		b.WriteString(" AND l.first_seen_at < ?")
 		args = append(args, f.To.UTC())
 	}
+	for _, a := range f.Answers {
+		if a.Contains {
+			b.WriteString(` AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(l.answers -> ?, '[]'::jsonb)) x(v)
+				WHERE x.v ILIKE ?)`)
+			args = append(args, a.Key, likePattern(a.Value))
+		} else {
+			b.WriteString(" AND l.answers @> ?::jsonb")
+			args = append(args, Answers{a.Key: {a.Value}})
+		}
+	}
 	if f.Q != "" {
 		// Two lists the trigram indexes of migration 00009 answer (leads_search_idx, whose
 		// expression this repeats, and conversations_notes_idx), rather than an OR with EXISTS,
@@ -381,7 +451,7 @@ func (f LeadFilter) where(eventID int64) (string, []any) {
 }
 
 // grantedContactConsent is true for a lead with a contact consent that is granted and not withdrawn
-// (the partial index consents_contact_idx, migration 00015, holds exactly those rows): with an
+// (the partial index consents_contact_idx, migration 00026, holds exactly those rows): with an
 // email address and a name, what an ATS export needs (export.Eligible states the same rule).
 const grantedContactConsent = `EXISTS (SELECT 1 FROM consents k WHERE k.lead_id = l.id AND k.purpose = 'contact'
 	AND k.granted AND k.withdrawn_at IS NULL)`

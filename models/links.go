@@ -123,7 +123,7 @@ func (s *Store) ConfirmVisit(ctx context.Context, token string) (Lead, error) {
 			fields = append(fields, f.Field)
 		}
 		return audit(tx, 0, "lead.confirm_visit", lead.EventID, lead.ID, map[string]any{"visit": v.ID, "fields": fields,
-			"interests": len(v.Changes.Interests), "consents": len(v.Changes.Consents)})
+			"interests": len(v.Changes.Interests), "consents": len(v.Changes.Consents), "answers": len(v.Changes.Answers)})
 	})
 	return lead, err
 }
@@ -138,6 +138,13 @@ func applyChanges(tx *gorm.DB, v Visit) (Lead, error) {
 	if len(v.Changes.Interests) > 0 {
 		set["interests"] = gorm.Expr(`ARRAY(SELECT x FROM unnest(interests || ?::text[]) WITH ORDINALITY AS t(x, n)
 			GROUP BY x ORDER BY min(n))`, StringList(v.Changes.Interests))
+	}
+	if len(v.Changes.Answers) > 0 {
+		given := Answers{}
+		for _, a := range v.Changes.Answers {
+			given[a.Key] = a.To
+		}
+		set["answers"] = gorm.Expr(`answers || ?::jsonb`, given)
 	}
 	if err := tx.Model(&Lead{}).Where("id = ?", v.LeadID).Updates(set).Error; err != nil {
 		return Lead{}, fmt.Errorf("models: apply visit: %w", err)

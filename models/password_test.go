@@ -22,11 +22,11 @@ func TestPasswordHashing(t *testing.T) {
 			t.Errorf("CheckPassword(%q) accepted", bad)
 		}
 	}
-	e := errs{}
+	e := newErrs()
 	validPassword(e, "pw", "short")
 	validPassword(e, "pw2", "1234567890")
-	if e["pw"] == "" || e["pw2"] == "" {
-		t.Errorf("weak passwords accepted: %v", e)
+	if !e.has("pw") || !e.has("pw2") {
+		t.Errorf("weak passwords accepted: %v", e.fields)
 	}
 }
 

@@ -28,7 +28,7 @@ const maxSavedViews = 50
 // NewSavedView validates a view named name of filter f (already parsed, so valid) for the
 // table of event eventID owned by ownerID.
 func NewSavedView(eventID, ownerID int64, name string, f LeadFilter) (SavedView, error) {
-	e := errs{}
+	e := newErrs()
 	name = cleanText(e, "view_name", "The view's name", name, 60, true, false)
 	q := f.Values().Encode()
 	if len(q) > 2000 {

@@ -80,7 +80,7 @@ func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upse
 		"event": ev.ID, "name": clip(nfc(in.Name), 200), "phone": clip(in.Phone, 40), "company": clip(nfc(in.Company), 200),
 		"title": clip(nfc(in.Title), 200), "linkedin": clip(in.LinkedIn, 500), "github": clip(in.GitHub, 500),
 		"cv": clip(in.Website, 500), "ptoken": NewToken(personalTokenBytes), "staff": staffID,
-		"email": nil, "code": nil,
+		"email": nil, "code": nil, "language": leadLanguage(ev, LeadInput{}),
 	}
 	// Fill what the lead lacks; never overwrite what a person typed.
 	const fill = `name = COALESCE(NULLIF(l.name, ''), EXCLUDED.name), phone = COALESCE(NULLIF(l.phone, ''), EXCLUDED.phone),
@@ -88,9 +88,9 @@ func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upse
 		linkedin = COALESCE(NULLIF(l.linkedin, ''), EXCLUDED.linkedin), github = COALESCE(NULLIF(l.github, ''), EXCLUDED.github),
 		cv_url = COALESCE(NULLIF(l.cv_url, ''), EXCLUDED.cv_url), last_seen_at = now(), updated_at = now()`
 	insert := `INSERT INTO leads AS l (event_id, name, email, phone, company, title, linkedin, github, cv_url,
-		source, badge_code, personal_token, created_by)
+		source, badge_code, personal_token, created_by, language)
 		VALUES (@event, @name, @email, @phone, @company, @title, @linkedin, @github, @cv, 'badge_scan', @code,
-		@ptoken, NULLIF(@staff, 0)) `
+		@ptoken, NULLIF(@staff, 0), @language) `
 	var q string
 	switch in.IdentityKind {
 	case "email":

@@ -61,7 +61,7 @@ type StaffInput struct {
 
 // NewStaffUser validates in and returns the account to store, password hashed.
 func NewStaffUser(in StaffInput) (StaffUser, error) {
-	e := errs{}
+	e := newErrs()
 	u := StaffUser{Active: true}
 	u.Email = cleanEmail(e, "email", in.Email, true)
 	u.Name = cleanText(e, "name", "Name", in.Name, 200, true, false)
@@ -198,7 +198,7 @@ func (s *Store) ChangePassword(ctx context.Context, id, keep int64, current, nex
 	if err != nil {
 		return err
 	}
-	e := errs{}
+	e := newErrs()
 	if !CheckPassword(u.PasswordHash, current) {
 		e.add("current_password", "That is not your current password.")
 	}

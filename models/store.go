@@ -17,13 +17,18 @@ import (
 
 // Store runs every query of the app. It is safe for concurrent use.
 type Store struct {
-	db *gorm.DB
+	db              *gorm.DB
+	consentDefaults ConsentDefaults
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *gorm.DB) *Store {
+func NewStore(db *gorm.DB, opts ...StoreOption) *Store {
 	dummyHash() // made now, so the first sign-in with an unknown email costs no more than others
-	return &Store{db: db}
+	s := &Store{db: db}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // GormConfig is the gorm configuration every handle uses, logging to stderr (see GormConfigLog).

@@ -13,7 +13,7 @@ import (
 // welcome; control characters are refused, except line breaks and tabs when multiline.
 func cleanText(e errs, field, label, s string, max int, required, multiline bool) string {
 	if !utf8.ValidString(s) {
-		e.add(field, label+" contains characters we cannot read.")
+		e.problem(field, label+" contains characters we cannot read.", Problem{ID: "err.unreadable"})
 		return s
 	}
 	s = strings.TrimSpace(s)
@@ -22,11 +22,11 @@ func cleanText(e errs, field, label, s string, max int, required, multiline bool
 	}
 	switch {
 	case s == "" && required:
-		e.add(field, label+" is required.")
+		e.problem(field, label+" is required.", Problem{ID: "err.required"})
 	case utf8.RuneCountInString(s) > max:
-		e.add(field, label+" is too long (at most "+strconv.Itoa(max)+" characters).")
+		e.problem(field, label+" is too long (at most "+strconv.Itoa(max)+" characters).", Problem{ID: "err.too_long", Max: max})
 	case hasControl(s, multiline):
-		e.add(field, label+" contains control characters; please use plain text.")
+		e.problem(field, label+" contains control characters; please use plain text.", Problem{ID: "err.control"})
 	}
 	return s
 }
@@ -46,11 +46,11 @@ func hasControl(s string, multiline bool) bool {
 // cleanEmail trims and checks an email address; it is kept as typed (case included).
 func cleanEmail(e errs, field, s string, required bool) string {
 	s = cleanText(e, field, "Email", s, 254, required, false)
-	if s == "" || e[field] != "" {
+	if s == "" || e.has(field) {
 		return s
 	}
 	if !validEmail(s) {
-		e.add(field, "Enter an email address like name@example.com.")
+		e.problem(field, "Enter an email address like name@example.com.", Problem{ID: "err.email"})
 	}
 	return s
 }
@@ -72,12 +72,12 @@ func validEmail(s string) bool {
 // cleanURL trims and checks an optional http or https URL.
 func cleanURL(e errs, field, label, s string) string {
 	s = cleanText(e, field, label, s, 500, false, false)
-	if s == "" || e[field] != "" {
+	if s == "" || e.has(field) {
 		return s
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		e.add(field, label+" must be a web address starting with https:// (or http://).")
+		e.problem(field, label+" must be a web address starting with https:// (or http://).", Problem{ID: "err.url"})
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -27,6 +28,7 @@ type Visit struct {
 	Code        *string // the personal QR of this submission
 	ConfirmedAt *time.Time
 	At          time.Time
+	Language    string // the language the form was filled in: its confirmation and mail speak it
 	StaffName   string `gorm:"->;-:migration"`
 }
 
@@ -50,12 +52,14 @@ type Typed struct {
 	Interests  []string `json:"interests,omitempty"`
 	Consent    bool     `json:"consent,omitempty"`
 	TalentPool bool     `json:"talent_pool,omitempty"`
+	Answers    Answers  `json:"answers,omitempty"` // to the event's custom questions
 }
 
 func typedOf(in LeadInput) Typed {
 	return Typed{Name: in.Name, Email: in.Email, Phone: in.Phone, Company: in.Company, Title: in.Title,
 		LinkedIn: in.LinkedIn, GitHub: in.GitHub, CVURL: in.CVURL, Message: in.Message,
-		Interests: append([]string(nil), in.Interests...), Consent: in.Consent, TalentPool: in.TalentPool}
+		Interests: append([]string(nil), in.Interests...), Consent: in.Consent, TalentPool: in.TalentPool,
+		Answers: in.Answers}
 }
 
 // Value writes the form as jsonb.
@@ -79,16 +83,25 @@ type ConsentAsk struct {
 	Version int    `json:"version"`
 }
 
+// AnswerChange is an answer to a custom question that a repeat gave differently: the question's
+// key, the answer stored when it came and the one it gave.
+type AnswerChange struct {
+	Key  string   `json:"key"`
+	From []string `json:"from,omitempty"`
+	To   []string `json:"to"`
+}
+
 // VisitChanges is what a repeat check-in asks for beyond what is stored.
 type VisitChanges struct {
-	Fields    []FieldChange `json:"fields,omitempty"`
-	Interests []string      `json:"interests,omitempty"` // to add
-	Consents  []ConsentAsk  `json:"consents,omitempty"`
+	Fields    []FieldChange  `json:"fields,omitempty"`
+	Interests []string       `json:"interests,omitempty"` // to add
+	Consents  []ConsentAsk   `json:"consents,omitempty"`
+	Answers   []AnswerChange `json:"answers,omitempty"`
 }
 
 // Empty reports whether nothing was asked for.
 func (c VisitChanges) Empty() bool {
-	return len(c.Fields) == 0 && len(c.Interests) == 0 && len(c.Consents) == 0
+	return len(c.Fields) == 0 && len(c.Interests) == 0 && len(c.Consents) == 0 && len(c.Answers) == 0
 }
 
 // Value writes the changes as jsonb.
@@ -183,6 +196,16 @@ func diffTyped(stored Lead, t Typed) VisitChanges {
 	for _, it := range t.Interests {
 		if !stored.Interests.Contains(it) {
 			c.Interests = append(c.Interests, it)
+		}
+	}
+	keys := make([]string, 0, len(t.Answers))
+	for k := range t.Answers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if len(t.Answers[k]) > 0 && !t.Answers.Equal(stored.Answers, k) {
+			c.Answers = append(c.Answers, AnswerChange{Key: k, From: stored.Answers[k], To: t.Answers[k]})
 		}
 	}
 	return c

@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/paths"
+	"github.com/boothlead/boothlead/wording"
 )
-
-const candidateTime = "2 January 2006, 15:04"
 
 // build makes the message of a row, minting the links it carries; cleanup forgets those links
 // when the message then cannot be sent.
@@ -54,6 +52,16 @@ func (j *mailJob) buildLead(ctx context.Context, it models.OutboxItem, id string
 		}
 	}
 	ev, loc := d.Event, d.Event.Location()
+	// the language the person used: the visit's (this check-in), else the lead's
+	lang := d.Lead.Language
+	if d.Visit != nil && d.Visit.Language != "" {
+		lang = d.Visit.Language
+	}
+	l := j.cfg.I18n.For(lang)
+	qs, err := j.cfg.Store.Questions(ctx, ev.ID)
+	if err != nil {
+		return mail.Message{}, noop, err
+	}
 	self, err := j.cfg.Store.IssueSelfLink(ctx, d.Lead.ID)
 	if err != nil {
 		return mail.Message{}, noop, err
@@ -66,14 +74,11 @@ func (j *mailJob) buildLead(ctx context.Context, it models.OutboxItem, id string
 			_ = j.cfg.Store.DropLink(bg, t)
 		}
 	}
-	m := mail.Lead{To: *d.Lead.Email, Name: d.Lead.Name, Company: ev.Company, Event: ev.Name,
-		SelfURL: j.cfg.BaseURL + paths.SelfService(self), DeleteNote: deleteNote(ev, d.Consents)}
-	if m.Name == "" {
-		m.Name = "there"
-	}
+	m := mail.Lead{L: l, To: *d.Lead.Email, Name: d.Lead.Name, Company: ev.Company, Event: ev.Name,
+		SelfURL: j.cfg.BaseURL + paths.SelfService(self), DeleteNote: wording.DeleteNote(l, ev, inPool(d.Consents))}
 	for _, c := range d.Consents {
-		m.Consents = append(m.Consents, mail.Consent{Purpose: models.PurposeName(c.Purpose), Version: c.TextVersion,
-			At: c.At.In(loc).Format(candidateTime), Text: c.TextBody})
+		m.Consents = append(m.Consents, mail.Consent{Purpose: wording.Purpose(l, c.Purpose), Version: c.TextVersion,
+			At: l.DateTime(c.At.In(loc)), Text: c.TextBody})
 	}
 	var msg mail.Message
 	switch it.Kind {
@@ -89,15 +94,14 @@ func (j *mailJob) buildLead(ctx context.Context, it models.OutboxItem, id string
 			return mail.Message{}, noop, dropped("no visit")
 		}
 		v := d.Visit
-		m.When = v.At.In(loc).Format(candidateTime)
+		m.When = l.DateTime(v.At.In(loc))
 		if v.Pending() {
-			for _, f := range v.Changes.Fields {
-				m.Changes = append(m.Changes, mail.Change{Label: models.FieldWords(f.Field), From: f.From, To: f.To})
-			}
-			m.AddInterests = v.Changes.Interests
+			asked := v.Changes
+			asked.Consents = nil // said with their wording below
+			m.Asked = wording.Changes(l, asked, qs)
 			for _, ask := range v.Changes.Consents {
 				t := d.Texts[ask.TextID]
-				m.AskConsents = append(m.AskConsents, mail.Consent{Purpose: models.PurposeName(ask.Purpose),
+				m.AskConsents = append(m.AskConsents, mail.Consent{Purpose: wording.Purpose(l, ask.Purpose),
 					Version: t.Version, Text: t.Body})
 			}
 			confirm, err := j.cfg.Store.IssueConfirmLink(ctx, d.Lead.ID, v.ID)
@@ -127,14 +131,14 @@ func hasContact(cs []models.Consent) bool {
 	return false
 }
 
-func deleteNote(ev models.Event, cs []models.Consent) string {
+// inPool reports whether a talent-pool consent is among cs.
+func inPool(cs []models.Consent) bool {
 	for _, c := range cs {
 		if c.Purpose == models.PurposeTalentPool {
-			return "You are in the talent pool: " + ev.Company + " may keep your details for up to " +
-				strconv.Itoa(models.TalentPoolMonths) + " months after your last contact."
+			return true
 		}
 	}
-	return ev.Company + " deletes your details on " + ev.DeleteAfter().Format("2 January 2006") + "."
+	return false
 }
 
 func (j *mailJob) buildStaff(ctx context.Context, it models.OutboxItem, id string) (mail.Message, func(), error) {

@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/models"
 )
@@ -41,6 +42,8 @@ type Config struct {
 	GiveUpAfter time.Duration
 	// Sent and Failed, when set, count rows done and rows given up (metrics).
 	Sent, Failed func(kind string)
+	// I18n says candidates' mails in their language (built once at start; nil: built by New).
+	I18n *i18n.Bundle
 }
 
 // job is one family of outbox work.
@@ -88,6 +91,13 @@ const batch = 20
 
 // New returns the mail worker (kinds "mail."); Run starts it.
 func New(cfg Config) *Worker {
+	if cfg.I18n == nil {
+		b, err := i18n.New()
+		if err != nil {
+			panic(err) // the catalogues are embedded: a broken one fails every test first
+		}
+		cfg.I18n = b
+	}
 	return newWorker(cfg, &mailJob{cfg: cfg}, 72*time.Hour)
 }
 

@@ -28,7 +28,7 @@ type index struct {
 var assets = sync.OnceValue(func() index {
 	ix := index{hashed: map[string]string{}, byHash: map[string]string{}}
 	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
+		if err != nil || d.IsDir() || !served(p) {
 			return err
 		}
 		b, err := files.ReadFile(p)
@@ -44,6 +44,17 @@ var assets = sync.OnceValue(func() index {
 	})
 	return ix
 })
+
+// served reports whether a file in this folder is an asset: not the Go code, the JS tests or the
+// notes for developers.
+func served(name string) bool {
+	for _, suffix := range []string{".go", ".test.js", ".md"} {
+		if strings.HasSuffix(name, suffix) {
+			return false
+		}
+	}
+	return true
+}
 
 // URL returns the content-hashed URL of an asset, e.g. URL("css/app.css") →
 // "/static/css/app.1a2b3c4d5e.css". An unknown name panics: it is a programming error that every
@@ -68,7 +79,7 @@ func Handler() http.Handler {
 		if !hashed {
 			plain = name
 		}
-		if strings.HasSuffix(plain, ".go") {
+		if !served(plain) {
 			http.NotFound(w, r)
 			return
 		}

@@ -8,7 +8,7 @@
  *   network hangs for 8 s). Offline with no copy: a small built-in page.
  * - /static/… with a content-hashed name (static.URL in Go: "app.1a2b3c4d5e.js"):
  *   cache first, since such a file never changes.
- * - Everything else (candidate pages /c/ /me/ /p/ /thanks/, POSTs, /metrics,
+ * - Everything else (candidate pages /c/ /me/ /p/ /thanks/ and a kiosk's, POSTs, /metrics,
  *   the /live SSE stream, htmx partial requests, other origins) is not
  *   touched: the browser handles it as if there were no service worker.
  *
@@ -26,7 +26,7 @@ const PAGES_MAX = 150; // board + lead pages of a busy event day
 const NAV_TIMEOUT_MS = 8000;
 
 const HASHED = /\.[0-9a-f]{10}\.[A-Za-z0-9]+$/;
-const NEVER = [/^\/c\//, /^\/me\//, /^\/p\//, /^\/thanks\//, /^\/metrics(\/|$)/, /\/live(\/|$)/];
+const NEVER = [/^\/c\//, /^\/me\//, /^\/p\//, /^\/thanks\//, /^\/metrics(\/|$)/, /\/live(\/|$)/, /\/kiosk(\/|$)/];
 
 const OFFLINE_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
   '<meta name="viewport" content="width=device-width, initial-scale=1">' +

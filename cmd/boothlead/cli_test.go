@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/boothlead/boothlead/export"
+	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 )
 
@@ -297,5 +301,94 @@ func TestTokenAndWebhookAdd(t *testing.T) {
 	if err := run(context.Background(), []string{"token", "add", "--name", "x", "--role", "admin"},
 		func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Fatalf("a short SECRET_KEY: %v", err)
+	}
+}
+
+// `question add` puts a question on the check-in form as DESIGN.md's contract says; bad
+// arguments are one line naming the flag, with exit status 2.
+func TestQuestionAdd(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	ev := modelstest.Event(t, db, "qconf", "Backend")
+	out, _, err := cli(t, db.URL, "", "question", "add", "--event", "qconf", "--key", "grad_year", "--label", "Graduation year",
+		"--type", "text")
+	if err != nil || !strings.Contains(out, "q.grad_year") {
+		t.Fatalf("question add: %q, %v", out, err)
+	}
+	_, _, err = cli(t, db.URL, "", "question", "add", "--event", "qconf", "--key", "work_auth", "--label", "Where may you work?",
+		"--type", "multi", "--options", "EU, US,UK", "--required")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := db.Store.Questions(context.Background(), ev.ID)
+	if err != nil || len(qs) != 2 || qs[1].Kind != "multi" || strings.Join(qs[1].Options, "|") != "EU|US|UK" || !qs[1].Required ||
+		qs[0].Position >= qs[1].Position {
+		t.Fatalf("questions %+v, %v", qs, err)
+	}
+	for _, bad := range [][]string{
+		{"question", "add", "--event", "qconf", "--key", "grad_year", "--label", "Again", "--type", "text"},
+		{"question", "add", "--event", "qconf", "--key", "Bad Key", "--label", "L", "--type", "text"},
+		{"question", "add", "--event", "qconf", "--key", "k", "--label", "L", "--type", "choice"},
+		{"question", "add", "--event", "qconf", "--key", "k", "--label", "L", "--type", "essay"},
+		{"question", "add", "--event", "nope", "--key", "k", "--label", "L", "--type", "text"},
+		{"question", "add", "--key", "k", "--label", "L", "--type", "text"},
+		{"question", "remove"},
+	} {
+		_, _, err := cli(t, db.URL, "", bad...)
+		var ue usageError
+		if !errors.As(err, &ue) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: %v, want a one-line usage error", bad, err)
+		}
+	}
+	if out, _, err := cli(t, db.URL, "", "question", "add", "--help"); err != nil || !strings.Contains(out, "--options") {
+		t.Errorf("question add --help: %q, %v", out, err)
+	}
+}
+
+// `export` filters by answers and writes a column per question in the generic preset.
+func TestExportAnswers(t *testing.T) {
+	t.Parallel()
+	db := modelstest.New(t)
+	ctx := context.Background()
+	ev := modelstest.Event(t, db, "answers")
+	if _, _, err := cli(t, db.URL, "", "question", "add", "--event", "answers", "--key", "level", "--label", "Level",
+		"--type", "choice", "--options", "Junior,Senior"); err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := db.Store.Questions(ctx, ev.ID)
+	for name, level := range map[string]string{"Ada": "Senior", "Bo": "Junior"} {
+		in, err := models.CheckLeadWith(ev, qs, models.LeadInput{Name: name, Email: name + "@example.com", Consent: true,
+			Answers: models.Answers{"level": {level}}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Store.CheckIn(ctx, ev, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := cli(t, db.URL, "", "export", "--event", "answers", "--answer", "level=Senior")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\r\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], ",Level") || !strings.Contains(lines[1], "Ada") || !strings.HasSuffix(lines[1], ",Senior") {
+		t.Errorf("export --answer level=Senior:\n%s", out)
+	}
+	if _, _, err := cli(t, db.URL, "", "export", "--event", "answers", "--answer", "nokey"); err == nil {
+		t.Error("a malformed --answer was accepted")
+	}
+	// the XLSX has the same column per question, and the answer filters apply to it too
+	out, _, err = cli(t, db.URL, "", "export", "--event", "answers", "--format", "xlsx", "--answer-contains", "level=jun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("--format xlsx wrote no workbook: %v", err)
+	}
+	defer wb.Close()
+	rows, _ := wb.GetRows(export.SheetName)
+	if len(rows) != 2 || rows[0][len(rows[0])-1] != "Level" || rows[1][4] != "Bo" || rows[1][len(rows[1])-1] != "Junior" {
+		t.Errorf("export --format xlsx --answer-contains level=jun: %q", rows)
 	}
 }

@@ -28,6 +28,19 @@ func (e env) export(ctx context.Context, args []string) error {
 	for _, name := range []string{"rating", "interest", "tag", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
 		filters[name] = fs.String(name, "", "filter, as on the leads page")
 	}
+	answers := url.Values{} // the event's questions, as on the leads page: a.<key> (is) and t.<key> (contains)
+	answer := func(prefix string) func(string) error {
+		return func(v string) error {
+			key, val, ok := strings.Cut(v, "=")
+			if !ok || key == "" {
+				return errors.New("give KEY=VALUE")
+			}
+			answers.Add(prefix+key, val)
+			return nil
+		}
+	}
+	fs.Func("answer", "KEY=VALUE: leads whose answer to question KEY is VALUE (repeatable)", answer("a."))
+	fs.Func("answer-contains", "KEY=TEXT: leads whose answer to question KEY holds TEXT (repeatable)", answer("t."))
 	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +61,7 @@ func (e env) export(ctx context.Context, args []string) error {
 	if f == export.XLSX && isTerminal(e.stdout) {
 		return usagef("export: an XLSX file is binary: redirect it to a file (boothlead export … --format xlsx > leads.xlsx)")
 	}
-	q := url.Values{}
+	q := answers
 	for name, v := range filters {
 		if *v == "" {
 			continue
@@ -73,6 +86,11 @@ func (e env) export(ctx context.Context, args []string) error {
 			flags := map[string]string{}
 			for k := range ve.Fields {
 				flags[k] = "--" + k
+				if key, ok := strings.CutPrefix(k, "a."); ok {
+					flags[k] = "--answer " + key
+				} else if key, ok := strings.CutPrefix(k, "t."); ok {
+					flags[k] = "--answer-contains " + key
+				}
 			}
 			return validationLine("export", ve, flags)
 		}

@@ -5,6 +5,7 @@
 //	boothlead user add    --email E --name N --role admin|recruiter|staff  (password on stdin)
 //	boothlead user deactivate --email E
 //	boothlead event add   --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B"]
+//	boothlead question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
 //	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
@@ -78,6 +79,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return e.user(ctx, args)
 	case "event":
 		return e.event(ctx, args)
+	case "question":
+		return e.question(ctx, args)
 	case "export":
 		return e.export(ctx, args)
 	case "purge":
@@ -98,7 +101,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		fmt.Fprintln(e.stdout, version())
 		return nil
 	}
-	return usagef("unknown command %q (try: serve, migrate, user add, user deactivate, event add, export, purge, demo, token add, webhook add; or --help)", cmd)
+	return usagef("unknown command %q (try: serve, migrate, user add, user deactivate, event add, question add, export, purge, demo, token add, webhook add; or --help)", cmd)
 }
 
 const usage = `boothlead — lead tracker for hiring booths
@@ -113,6 +116,8 @@ Commands:
   event add --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B,C"]
             [--company C] [--venue V] [--time-zone TZ] [--retention-days N]
                         create a live event; the last line printed is its check-in URL
+  question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
+                        add a question to the event's check-in form (field q.<key>)
   export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom] [filters]
                         write the event's leads as CSV or XLSX to stdout (what an ATS preset
                         leaves out is said on stderr)

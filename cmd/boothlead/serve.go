@@ -17,11 +17,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/boothlead/boothlead/handlers"
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/migrations"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/netguard"
 	"github.com/boothlead/boothlead/outbox"
+	"github.com/boothlead/boothlead/wording"
 )
 
 // connectTimeout bounds how long opening a connection may take when DATABASE_URL does not say
@@ -67,6 +69,11 @@ func connectProblem(err error) string {
 	return oneLine(err.Error())
 }
 
+// newStore is the Store with the default consent wording in every language of the catalogues.
+func newStore(gdb *gorm.DB, lang *i18n.Bundle) *models.Store {
+	return models.NewStore(gdb, models.WithConsentDefaults(wording.ConsentDefaults(lang)))
+}
+
 func openGorm(db *sql.DB, log *slog.Logger) (*gorm.DB, error) {
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), models.GormConfigLog(log))
 	if err != nil {
@@ -97,7 +104,11 @@ func (e env) withStore(ctx context.Context, fn func(cfg config, db *sql.DB, stor
 	if err != nil {
 		return err
 	}
-	return fn(cfg, db, models.NewStore(gdb))
+	lang, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	return fn(cfg, db, newStore(gdb, lang))
 }
 
 func (e env) migrate(ctx context.Context, args []string) error {
@@ -146,18 +157,22 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store := models.NewStore(gdb)
+	lang, err := i18n.New() // the candidate side's languages, built once
+	if err != nil {
+		return err
+	}
+	store := newStore(gdb, lang)
 	hub := models.NewHub(cfg.DatabaseURL, log)
 	go hub.Run(ctx)
 	go purgeEvery(ctx, store, log, time.Hour)
 
-	mailSetup, err := startMail(ctx, cfg, store, log)
+	mailSetup, err := startMail(ctx, cfg, store, lang, log)
 	if err != nil {
 		return err
 	}
 	router := handlers.NewRouter(handlers.Deps{Store: store, SQL: db, Live: hub, Log: log, BaseURL: cfg.BaseURL,
 		RateLimits: cfg.RateLimits, SessionCleanup: 5 * time.Minute, Company: cfg.Company, TrustProxy: cfg.TrustProxy,
-		Mail: mailSetup, MetricsToken: cfg.MetricsToken, Integrations: startIntegrations(ctx, cfg, store, log)})
+		Mail: mailSetup, MetricsToken: cfg.MetricsToken, Integrations: startIntegrations(ctx, cfg, store, log), I18n: lang})
 	srv := &http.Server{Addr: cfg.Addr, Handler: router, ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -226,7 +241,7 @@ func startIntegrations(ctx context.Context, cfg config, store *models.Store, log
 
 // startMail starts the outbox's mail sender when SMTP_URL is set; without it, mail waits in the
 // outbox (nothing is lost) and admins see how much waits.
-func startMail(ctx context.Context, cfg config, store *models.Store, log *slog.Logger) (handlers.MailSetup, error) {
+func startMail(ctx context.Context, cfg config, store *models.Store, lang *i18n.Bundle, log *slog.Logger) (handlers.MailSetup, error) {
 	if cfg.SMTP == nil {
 		log.Warn("mail: SMTP_URL is not set, so mail waits in the outbox until it is")
 		return handlers.MailSetup{}, nil
@@ -235,7 +250,7 @@ func startMail(ctx context.Context, cfg config, store *models.Store, log *slog.L
 	if err != nil {
 		return handlers.MailSetup{}, err
 	}
-	w := outbox.New(outbox.Config{Store: store, Sender: sender, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Log: log})
+	w := outbox.New(outbox.Config{Store: store, Sender: sender, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Log: log, I18n: lang})
 	go w.Run(ctx)
 	log.Info("mail: sending through the outbox", slog.String("server", cfg.SMTP.String()), slog.String("from", cfg.MailFrom))
 	return handlers.MailSetup{Server: cfg.SMTP.String(), Nudge: w.Nudge}, nil

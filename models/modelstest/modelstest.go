@@ -14,8 +14,10 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/migrations"
 	"github.com/boothlead/boothlead/models"
+	"github.com/boothlead/boothlead/wording"
 )
 
 // DB is one test's database: a database/sql pool, gorm on top of it, the Store and the URL (for
@@ -69,7 +71,13 @@ func New(t testing.TB) DB {
 	if err != nil {
 		t.Fatalf("gorm on test db: %v", err)
 	}
-	return DB{SQL: sqlDB, Gorm: gdb, Store: models.NewStore(gdb), URL: conf.URL()}
+	lang, err := i18n.New()
+	if err != nil {
+		t.Fatalf("message catalogues: %v", err)
+	}
+	// the store as `serve` builds it: default consent texts in every language
+	store := models.NewStore(gdb, models.WithConsentDefaults(wording.ConsentDefaults(lang)))
+	return DB{SQL: sqlDB, Gorm: gdb, Store: store, URL: conf.URL()}
 }
 
 // Open returns a Store on a pool of its own to the database at url, as another process (the CLI,

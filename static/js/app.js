@@ -273,24 +273,9 @@
     });
   }
 
-  function claimEntry(id, ms) {
-    const now = Date.now();
-    return updateEntry(id, (e) => {
-      if (e.failed || (e.lease_until || 0) > now) return null;
-      e.lease_until = now + ms;
-      e.attempts = (e.attempts || 0) + 1;
-      return e;
-    });
-  }
-
-  function releaseEntry(id, result) {
-    return updateEntry(id, (e) => {
-      e.lease_until = 0;
-      e.last_error = result.error || '';
-      if (result.kind === 'rejected') e.failed = true;
-      return e;
-    });
-  }
+  // The store BoothleadOutbox (outbox.js) works on.
+  const idbStore = { all: allEntries, update: updateEntry, remove: deleteEntry };
+  const rules = window.BoothleadOutbox;
 
   // ---------------------------------------------------------------------
   // Client ids already used for a capture. A page restored from the
@@ -396,17 +381,12 @@
           signal: ctrl ? ctrl.signal : undefined,
         });
       } catch (err) {
-        const timedOut = err && err.name === 'AbortError';
-        return { kind: 'retry', network: true, error: timedOut ? 'No answer from the server (timed out)' : 'No connection' };
+        return rules.networkFailure(err);
       }
-      if (res.ok) {
-        if (await isLoginPage(res)) return { kind: 'auth', error: 'Signed out — sign in again to send this' };
-        return { kind: 'ok', url: res.url, redirected: res.redirected, result: res.headers.get('X-Result') || 'ok' };
-      }
-      if (res.status >= 500 || res.status === 408 || res.status === 429) {
-        return { kind: 'retry', status: res.status, error: 'Server busy (HTTP ' + res.status + ')' };
-      }
-      return { kind: 'rejected', status: res.status, error: 'Refused by the server (HTTP ' + res.status + ')' };
+      return rules.classify({
+        ok: res.ok, status: res.status, url: res.url, redirected: res.redirected,
+        result: res.headers.get('X-Result'),
+      }, res.ok && await isLoginPage(res));
     } finally {
       clearTimeout(timer);
     }
@@ -620,7 +600,7 @@
   // ---------------------------------------------------------------------
   // Flushing the outbox: one at a time, oldest first, one flush at a time
   // in this tab. Other tabs may flush too: each entry is claimed with a lease
-  // written in the same IndexedDB transaction that reads it (claimEntry), so
+  // written in the same IndexedDB transaction that reads it (outbox.js claim), so
   // no entry is ever sent by two senders at once. (No Web Lock: a lock held
   // by a frozen or cached page would stop this tab from ever sending.)
   // ---------------------------------------------------------------------
@@ -642,32 +622,18 @@
   }
 
   async function flushLocked() {
-    if (navigator.onLine === false) return;
-    const entries = (await allEntries()).filter((e) => !e.failed);
-    let sent = 0;
-    let refused = 0;
-    for (const e of entries) {
-      const claimed = await claimEntry(e.id, LEASE_MS);
-      if (!claimed) continue; // sent or being sent elsewhere, or failed meanwhile
-      const result = await send(claimed, BACKGROUND_TIMEOUT_MS);
-      if (result.kind === 'ok') {
-        await deleteEntry(claimed.id);
-        sent++;
-        await changed();
-        continue;
-      }
-      await releaseEntry(claimed.id, result);
-      if (result.kind === 'rejected') refused++;
-      const now = await changed();
-      if (result.kind === 'auth') {
-        // Kept, not failed: they go out on the first page after signing in again.
-        setStatus('You are signed out. ' + plural(now.total, 'capture waits', 'captures wait') +
-          ' on this tablet and will be sent after you sign in again.', true, 'warn');
-      }
-      // No network, signed out, rate-limited: the next entries would fail
-      // the same way, so stop and try again later. A 5xx or a refusal may be
-      // about this entry only: go on with the next.
-      if (result.network || result.kind === 'auth' || result.status === 429) break;
+    if (navigator.onLine === false || !rules) return;
+    const { sent, refused, stop } = await rules.flush({
+      store: idbStore,
+      send: (e) => send(e, BACKGROUND_TIMEOUT_MS),
+      leaseMs: LEASE_MS,
+      changed,
+    });
+    if (stop && stop.kind === 'auth') {
+      // Kept, not failed: they go out on the first page after signing in again.
+      const now = await refresh();
+      setStatus('You are signed out. ' + plural(now.total, 'capture waits', 'captures wait') +
+        ' on this tablet and will be sent after you sign in again.', true, 'warn');
     }
     if (sent > 0) markSynced();
     if (sent > 0 || refused > 0) {
@@ -831,7 +797,7 @@
       nativeSubmit(form, submitter);
       return;
     }
-    await releaseEntry(id, result).catch(() => {});
+    await rules.release(idbStore, id, result).catch(() => {});
     const s = await changed();
     if (result.kind === 'auth') {
       afterQueued(form, submitter, captured, 'You are signed out. This capture is saved on this tablet and will be sent after you sign in again (' +
@@ -900,6 +866,7 @@
     } else if (form.hasAttribute('data-outbox')) {
       const method = (form.getAttribute('method') || 'get').toLowerCase();
       if (method !== 'post' || !isSameOrigin(formAction(form))) return; // not ours to queue
+      if (!rules) return; // outbox.js did not load: the form posts the classic way
       ev.stopPropagation();
       onOutboxSubmit(ev, form);
     }
@@ -1061,7 +1028,9 @@
 
   // This browser's session was ended (signed out elsewhere, device ended, account deactivated):
   // reload, which leads to the sign-in page and takes the names off the screen.
-  function onRevoked() { location.reload(); }
+  // If this page is already being left (a staff member just opened kiosk mode, which ends this
+  // session), the timer dies with it and the new page is not interrupted.
+  function onRevoked() { setTimeout(() => location.reload(), 400); }
 
   // The board missed more than the server replays: load the rows afresh.
   function onReload() {

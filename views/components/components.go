@@ -19,6 +19,14 @@ type FieldProps struct {
 	Autofocus    bool
 	TestID       string
 	Placeholder  string
+	RequiredText string // how "(required)" reads in the page's language; default English
+}
+
+func (p FieldProps) requiredText() string {
+	if p.RequiredText != "" {
+		return p.RequiredText
+	}
+	return "(required)"
 }
 
 func (p FieldProps) id() string {
@@ -73,6 +81,10 @@ type ToggleProps struct {
 	Error   string
 	Hint    string
 	Class   string // extra class on the chips container, e.g. "rating"
+	ID      string // the fieldset's id (error links point at it)
+	// Required marks the group as required with RequiredText ("(required)" in the page's language).
+	Required     bool
+	RequiredText string
 }
 
 func (p ToggleProps) typ() string {

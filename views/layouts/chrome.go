@@ -2,7 +2,12 @@
 // navigation and sync state) and Public (candidate pages on a phone).
 package layouts
 
-import "github.com/boothlead/boothlead/views/paths"
+import (
+	"strconv"
+
+	"github.com/boothlead/boothlead/i18n"
+	"github.com/boothlead/boothlead/views/paths"
+)
 
 // Chrome is the per-request data every layout needs; handlers pass it explicitly.
 type Chrome struct {
@@ -18,7 +23,44 @@ type Chrome struct {
 	MailNotice string
 	// HookNotice tells admins that a webhook is paused; "" when none is.
 	HookNotice string
+	// L speaks the candidate's language on candidate pages; nil on staff pages (English).
+	L *i18n.Localizer
+	// LangSwitch links this candidate page in each other language.
+	LangSwitch []LangLink
+	// Kiosk is set on the pages of a self check-in kiosk.
+	Kiosk *Kiosk
 }
+
+// LangLink is one entry of the language switch.
+type LangLink struct {
+	Code, Name, Href string
+}
+
+// Kiosk is what a kiosk page needs besides the candidate chrome.
+type Kiosk struct {
+	ExitURL     string // the staff sign-in that ends kiosk mode
+	FormURL     string // the empty check-in form
+	RefreshSecs int    // > 0: the page returns to FormURL after this many seconds (the confirmation)
+}
+
+// Lang is the page's language code (English on staff pages).
+func (ch Chrome) Lang() string {
+	if ch.L == nil {
+		return i18n.Default
+	}
+	return ch.L.Lang()
+}
+
+// Dir is the page's writing direction.
+func (ch Chrome) Dir() string {
+	if ch.L == nil {
+		return "ltr"
+	}
+	return ch.L.Dir()
+}
+
+// T says a message in the page's language (candidate pages only).
+func (ch Chrome) T(id string, kv ...any) string { return ch.L.T(id, kv...) }
 
 // User is the signed-in person as the layout shows them. For a paired tablet, Name is the
 // tablet's, Role is RoleTablet and By names the person who signed it in.
@@ -97,4 +139,15 @@ func whoLabel(u *User) string {
 
 type navItem struct {
 	Section, Label, Href string
+}
+
+// refresh is the meta refresh of a kiosk confirmation: back to the empty form.
+func refresh(k *Kiosk) string { return strconv.Itoa(k.RefreshSecs) + ";url=" + k.FormURL }
+
+// skipText is the skip link's words: in the candidate's language on candidate pages.
+func skipText(ch Chrome) string {
+	if ch.L == nil {
+		return "Skip to the content"
+	}
+	return ch.L.T("lang.skip")
 }

@@ -44,13 +44,13 @@ func NewAuditRow(e models.AuditEntry) AuditRow {
 
 // auditDetails is every detail an action may record.
 type auditDetails struct {
-	Preset, Format, Via, Rating, Tag, Role, Was, Label, By, Kind, Provider string
-	Rows, Leads, Events, Queued                                            int
-	Complete                                                               *bool
-	BOM                                                                    bool
-	Purposes                                                               []string
-	Filter                                                                 map[string]any
-	LeftOut                                                                map[string]int `json:"left_out"`
+	Preset, Format, Via, Rating, Tag, Role, Was, Label, By, Kind, Provider, Route string
+	Rows, Leads, Events, Queued, Delta, Status                                    int
+	Complete                                                                      *bool
+	BOM                                                                           bool
+	Purposes                                                                      []string
+	Filter                                                                        map[string]any
+	LeftOut                                                                       map[string]int `json:"left_out"`
 }
 
 // auditSentence is what the entry says, its subject first.
@@ -176,6 +176,33 @@ func auditSentence(who string, e models.AuditEntry) string {
 		return who + " sent themselves a test of a follow-up mail for " + ev
 	case "followup.send":
 		return fmt.Sprintf("%s queued a follow-up mail to %s of %s", who, leads(d.Queued), ev)
+	case "webhook.pause":
+		return who + " paused a webhook"
+	case "webhook.resume":
+		return who + " resumed a webhook"
+	case "api.call":
+		s := fmt.Sprintf("API token #%s called %s (answer %d)", strings.TrimPrefix(e.SubjectID, "token:"), d.Route, d.Status)
+		if d.Leads > 0 {
+			s += ": " + leads(d.Leads)
+			if e.EventName != "" {
+				s += " of " + e.EventName
+			}
+		}
+		return s
+	case "question.add": // the subject is the question's key, which an admin chose
+		return who + " added the question “" + e.SubjectID + "” to the check-in of " + ev
+	case "question.update":
+		return who + " changed the question “" + e.SubjectID + "” of " + ev
+	case "question.move":
+		dir := "down"
+		if d.Delta < 0 {
+			dir = "up"
+		}
+		return who + " moved the question “" + e.SubjectID + "” of " + ev + " " + dir
+	case "question.delete":
+		return who + " deleted the question “" + e.SubjectID + "” of " + ev + " and its answers"
+	case "kiosk.start":
+		return who + " turned a device into a self check-in kiosk for " + ev
 	}
 	return who + ": " + e.Action
 }

@@ -42,7 +42,7 @@ func AuditPage(ch layouts.Chrome, rows []AuditRow) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Audit log</h1><p class=\"muted\">Sign-ins, exports, bulk changes, key rotations, deletions — the latest 300. Times are in the event's time zone, or UTC. No candidate data is ever kept here.</p><div class=\"table-wrap\"><table class=\"table audit-table\" data-testid=\"audit-table\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What happened</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Audit log</h1><p class=\"muted\">Sign-ins, exports, bulk changes, key rotations, deletions — the latest 300. Times are in the event's time zone, or UTC. No candidate data is ever kept here.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit log\"><table class=\"table audit-table\" data-testid=\"audit-table\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What happened</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

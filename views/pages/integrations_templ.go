@@ -178,7 +178,7 @@ func IntegrationsPage(ch layouts.Chrome, vm IntegrationsVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"table-wrap\"><table class=\"table\" data-testid=\"tokens-table\"><thead><tr><th>Name</th><th>Scope</th><th>Starts with</th><th>Made</th><th>Last used</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"API tokens\"><table class=\"table\" data-testid=\"tokens-table\"><thead><tr><th>Name</th><th>Scope</th><th>Starts with</th><th>Made</th><th>Last used</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -361,7 +361,7 @@ func IntegrationsPage(ch layouts.Chrome, vm IntegrationsVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div class=\"table-wrap\"><table class=\"table\" data-testid=\"webhooks-table\"><thead><tr><th>URL</th><th>Events</th><th>State</th><th>Last 24 h</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Webhooks\"><table class=\"table\" data-testid=\"webhooks-table\"><thead><tr><th>URL</th><th>Events</th><th>State</th><th>Last 24 h</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -783,7 +783,7 @@ func WebhookPage(ch layouts.Chrome, vm WebhookVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "<div class=\"table-wrap\"><table class=\"table\" data-testid=\"delivery-log\"><thead><tr><th>When (UTC)</th><th>Event</th><th>Delivery id</th><th>Attempt</th><th>Answer</th><th>Time</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\"><table class=\"table\" data-testid=\"delivery-log\"><thead><tr><th>When (UTC)</th><th>Event</th><th>Delivery id</th><th>Attempt</th><th>Answer</th><th>Time</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

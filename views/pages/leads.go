@@ -1,7 +1,9 @@
 package pages
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +52,15 @@ type LeadsVM struct {
 	Hidden []HiddenField
 	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
 	Outreach OutreachVM
+	// Questions are the filters of the event's own questions.
+	Questions []QuestionFilterVM
+}
+
+// QuestionFilterVM is the filter of one of the event's own questions: a choice of its options
+// (a.<key>), or a text to look for in its answers (t.<key>).
+type QuestionFilterVM struct {
+	Param, Label, Value string
+	Options             []string // nil for a text question
 }
 
 // LeadRowVM is one lead of the table, formatted.
@@ -104,24 +115,25 @@ type SavedViewVM struct {
 
 // LeadsInput is what the leads page is built from.
 type LeadsInput struct {
-	Event    models.Event
-	CSRF     string
-	Filter   models.LeadFilter
-	Errors   map[string]string
-	Page     models.LeadsPage
-	Paged    bool // the page was reached through a cursor (so there is a first page to go back to)
-	PageSize int  // rows per page, for the position the previous page's link carries
-	Counts   models.LeadCounts
-	Staff    []models.StaffOption
-	Tags     []string
-	Presets  []ExportPreset
-	Views    []models.SavedView
-	ViewName string // a new view's name as typed, and its error
-	ViewErr  string
-	BulkTag  string // a bulk tag as typed, its operation and its error
-	BulkOp   string
-	BulkErr  string
-	Now      time.Time // for the zone's current offset; zero means time.Now()
+	Event     models.Event
+	CSRF      string
+	Filter    models.LeadFilter
+	Errors    map[string]string
+	Page      models.LeadsPage
+	Paged     bool // the page was reached through a cursor (so there is a first page to go back to)
+	PageSize  int  // rows per page, for the position the previous page's link carries
+	Counts    models.LeadCounts
+	Staff     []models.StaffOption
+	Tags      []string
+	Questions []models.Question
+	Presets   []ExportPreset
+	Views     []models.SavedView
+	ViewName  string // a new view's name as typed, and its error
+	ViewErr   string
+	BulkTag   string // a bulk tag as typed, its operation and its error
+	BulkOp    string
+	BulkErr   string
+	Now       time.Time // for the zone's current offset; zero means time.Now()
 	// Outreach is what else the filtered leads can be given to: an ATS, a follow-up.
 	Outreach OutreachVM
 }
@@ -147,7 +159,7 @@ func NewLeadsVM(in LeadsInput) LeadsVM {
 	vm.TimeZone = ZoneLabel(ev.Location(), now)
 	base := f.Values()
 	vm.ClearHref = paths.Leads(ev.Slug)
-	vm.Chips = leadsChips(ev.Slug, f, in.Staff)
+	vm.Chips = leadsChips(ev.Slug, f, in.Staff, in.Questions)
 	for _, v := range in.Views {
 		vm.Views = append(vm.Views, SavedViewVM{Name: v.Name, Href: leadsHref(ev.Slug, v.Values()),
 			DeleteAction: paths.DeleteSavedView(ev.Slug, v.ID), Current: v.Values().Encode() == base.Encode()})
@@ -156,6 +168,18 @@ func NewLeadsVM(in LeadsInput) LeadsVM {
 		for _, val := range base[k] {
 			vm.Hidden = append(vm.Hidden, HiddenField{Name: k, Value: val})
 		}
+	}
+	for _, q := range in.Questions {
+		qf := QuestionFilterVM{Param: "a." + q.Key, Label: q.Label, Value: f.AnswerValue(q.Key)}
+		switch q.Kind {
+		case models.QuestionText:
+			qf.Param = "t." + q.Key
+		case models.QuestionYesNo:
+			qf.Options = []string{models.AnswerYes, models.AnswerNo}
+		default:
+			qf.Options = q.Options
+		}
+		vm.Questions = append(vm.Questions, qf)
 	}
 	if len(in.Errors) > 0 {
 		return vm
@@ -234,6 +258,28 @@ func exportMenu(slug string, base url.Values, c models.LeadCounts, presets []Exp
 	return m
 }
 
+// leadsErrorKeys are the filter's invalid parameters in the order of the filter bar: the built-in
+// fields, the questions' (a.<key>, t.<key>), then any other.
+func leadsErrorKeys(vm LeadsVM) []string {
+	order := []string{"q", "rating", "interest", "tag", "source", "staff", "pool"}
+	for _, q := range vm.Questions {
+		order = append(order, q.Param)
+	}
+	order = append(order, "from", "to", "sort", "dir")
+	var out []string
+	for _, k := range order {
+		if vm.Errors[k] != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(vm.Errors)) {
+		if vm.Errors[k] != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // exportTestID is the hook of menu item i: the first item (the generic CSV) is also the menu's
 // visible main button, which carries its hook, so the copy in the list gets another.
 func exportTestID(i int, it ExportItem) string {
@@ -244,7 +290,7 @@ func exportTestID(i int, it ExportItem) string {
 }
 
 // leadsChips are the applied criteria, each with the link to the same filter without it.
-func leadsChips(slug string, f models.LeadFilter, staff []models.StaffOption) []FilterChip {
+func leadsChips(slug string, f models.LeadFilter, staff []models.StaffOption, qs []models.Question) []FilterChip {
 	var out []FilterChip
 	add := func(label string, without func(g *models.LeadFilter)) {
 		g := f
@@ -292,6 +338,22 @@ func leadsChips(slug string, f models.LeadFilter, staff []models.StaffOption) []
 	}
 	if !f.To.IsZero() {
 		add("Until "+strings.Replace(f.ToText(), "T", " ", 1), func(g *models.LeadFilter) { g.To = time.Time{} })
+	}
+	for i, a := range f.Answers {
+		label := a.Key // a question deleted since the link was made
+		for _, q := range qs {
+			if q.Key == a.Key {
+				label = q.Label
+			}
+		}
+		if a.Contains {
+			label += ": “" + a.Value + "”"
+		} else {
+			label += ": " + a.Value
+		}
+		add(label, func(g *models.LeadFilter) {
+			g.Answers = append(append([]models.AnswerFilter(nil), f.Answers[:i]...), f.Answers[i+1:]...)
+		})
 	}
 	return out
 }

@@ -144,7 +144,7 @@ func StaffPage(ch layouts.Chrome, vm StaffVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " <div class=\"table-wrap\"><table class=\"table\" data-testid=\"staff-table\"><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Staff accounts\"><table class=\"table\" data-testid=\"staff-table\"><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -400,7 +400,7 @@ func DevicesPage(ch layouts.Chrome, devices []DeviceRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<div class=\"table-wrap\"><table class=\"table\" data-testid=\"devices-table\"><thead><tr><th>Who</th><th>Device</th><th>Signed in</th><th>Last seen</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Signed-in devices\"><table class=\"table\" data-testid=\"devices-table\"><thead><tr><th>Who</th><th>Device</th><th>Signed in</th><th>Last seen</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -161,6 +161,27 @@ func SelfServiceDelete(selfToken string) string { return "/me/" + esc(selfToken)
 // SelfServiceWithdraw withdraws the candidate's consents (POST).
 func SelfServiceWithdraw(selfToken string) string { return "/me/" + esc(selfToken) + "/withdraw" }
 
+// Kiosk turns a browser into the event's self check-in kiosk (staff), then is its check-in form.
+func Kiosk(slug string) string { return "/events/" + esc(slug) + "/kiosk" }
+
+// KioskDone is a kiosk's confirmation of its latest check-in.
+func KioskDone(slug string) string { return "/events/" + esc(slug) + "/kiosk/done" }
+
+// KioskExit is the staff sign-in that ends kiosk mode.
+func KioskExit(slug string) string { return "/events/" + esc(slug) + "/kiosk/exit" }
+
+// Questions lists and adds an event's custom questions (admin).
+func Questions(slug string) string { return "/events/" + esc(slug) + "/questions" }
+
+// Question edits one custom question (admin).
+func Question(slug string, id int64) string { return "/events/" + esc(slug) + "/questions/" + i64(id) }
+
+// QuestionMove moves a question up or down the form (POST, admin).
+func QuestionMove(slug string, id int64) string { return Question(slug, id) + "/move" }
+
+// QuestionDelete removes a question and its answers (POST, admin).
+func QuestionDelete(slug string, id int64) string { return Question(slug, id) + "/delete" }
+
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Unsubscribe is the page (GET) and one-click endpoint (POST) of a follow-up's unsubscribe link.
