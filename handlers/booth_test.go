@@ -469,3 +469,31 @@ func TestAgoCountsCalendarDaysInTheEventsTimeZone(t *testing.T) {
 		t.Errorf("same day: %q", got)
 	}
 }
+
+// The person card quotes the newest conversation that says something: a later quick rating
+// without notes does not hide the colleague's note; a follow-up stands in for missing notes.
+func TestLeadPageQuotesTheLastNoteThatSaysSomething(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "europython", "Backend")
+	lead := checkInDirect(t, a, ev, "Ada Lovelace", "ada@example.com")
+	sam := a.signedIn("sam@example.com", models.RoleStaff)
+	card := func() string { return strings.Join(strings.Fields(sam.get(paths.Lead(lead.ID)).testid("last-note").Text()), " ") }
+	say := func(v url.Values, ago time.Duration) {
+		v.Set("client_id", uuid.NewString())
+		v.Set("captured_at", time.Now().Add(-ago).UTC().Format(time.RFC3339))
+		wantStatus(t, sam.submit(paths.Conversations(lead.ID), v), http.StatusSeeOther)
+	}
+	if got := card(); got != "" {
+		t.Fatalf("last note before any conversation: %q", got)
+	}
+	say(url.Values{"notes": {"Wants remote, not before March."}, "rating": {"warm"}}, 3*time.Minute)
+	say(url.Values{"rating": {"hot"}}, 2*time.Minute)
+	if got := card(); !strings.Contains(got, "Wants remote, not before March.") || !strings.Contains(got, "warm") {
+		t.Errorf("after a rating without notes the card says %q, want the earlier note and its rating", got)
+	}
+	say(url.Values{"follow_up": {"Send the platform job ad"}}, time.Minute)
+	if got := card(); !strings.Contains(got, "Follow-up: Send the platform job ad") {
+		t.Errorf("card %q, want the newest follow-up", got)
+	}
+}

@@ -73,17 +73,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 			Title: lead.Title, LinkedIn: lead.LinkedIn, GitHub: lead.GitHub, CVURL: lead.CVURL}
 	}
 	vm.Conversations = timeline(ev, convs)
-	if len(convs) > 0 {
-		cv := convs[0]
-		vm.LastNote = &pages.LastNoteVM{Text: clipText(cv.Notes, 160), By: cv.StaffName, When: when(ev, cv.HappenedAt),
-			Rating: cv.RatingText()}
-		if vm.LastNote.Text == "" && cv.FollowUp != "" {
-			vm.LastNote.Text = "Follow-up: " + clipText(cv.FollowUp, 140)
-		}
-		if vm.LastNote.Text == "" {
-			vm.LastNote.Text = "(no notes)"
-		}
-	}
+	vm.LastNote = lastNote(ev, convs)
 	if id, err := strconv.ParseInt(c.QueryParam("correct"), 10, 64); err == nil && status == http.StatusOK && form.ClientID == "" {
 		prefillCorrection(&vm, ev, convs, id)
 	}
@@ -208,4 +198,20 @@ func purposeLabel(p string) string {
 		return "Talent pool"
 	}
 	return "Contact"
+}
+
+// lastNote is the newest conversation that says something (its notes, else its follow-up), shown
+// next to the person so the next colleague starts where the last one stopped; nil when no
+// conversation has either. convs are newest first.
+func lastNote(ev models.Event, convs []models.Conversation) *pages.LastNoteVM {
+	for _, cv := range convs {
+		text := clipText(cv.Notes, 160)
+		if text == "" && cv.FollowUp != "" {
+			text = "Follow-up: " + clipText(cv.FollowUp, 140)
+		}
+		if text != "" {
+			return &pages.LastNoteVM{Text: text, By: cv.StaffName, When: when(ev, cv.HappenedAt), Rating: cv.RatingText()}
+		}
+	}
+	return nil
 }

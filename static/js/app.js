@@ -192,7 +192,7 @@
 
   function renderLastSync() {
     const at = Number(lsGet(LAST_SYNC_KEY) || 0);
-    const text = at ? 'synced ' + new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+    const text = at ? 'synced ' + new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) : '';
     document.querySelectorAll('[data-sync-last]').forEach((el) => {
       el.textContent = text;
       el.title = at ? 'Last successful sync with the server: ' + new Date(at).toLocaleString() : '';
