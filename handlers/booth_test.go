@@ -478,7 +478,9 @@ func TestLeadPageQuotesTheLastNoteThatSaysSomething(t *testing.T) {
 	ev := modelstest.Event(t, a.db, "europython", "Backend")
 	lead := checkInDirect(t, a, ev, "Ada Lovelace", "ada@example.com")
 	sam := a.signedIn("sam@example.com", models.RoleStaff)
-	card := func() string { return strings.Join(strings.Fields(sam.get(paths.Lead(lead.ID)).testid("last-note").Text()), " ") }
+	card := func() string {
+		return strings.Join(strings.Fields(sam.get(paths.Lead(lead.ID)).testid("last-note").Text()), " ")
+	}
 	say := func(v url.Values, ago time.Duration) {
 		v.Set("client_id", uuid.NewString())
 		v.Set("captured_at", time.Now().Add(-ago).UTC().Format(time.RFC3339))
