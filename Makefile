@@ -100,11 +100,12 @@ vet: ## gofmt -l must list no file, then go vet ./...
 	echo "go vet ./..."
 	go vet ./...
 
-test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium, node)
+test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium, node, LibreOffice)
 	@set -x
 	$(TEST_DB)
 	scripts/need.sh /usr/bin/chromium chromium >/dev/null
 	scripts/need.sh node nodejs >/dev/null
+	scripts/need.sh soffice libreoffice-calc-nogui --no-install-recommends >/dev/null
 	node --test static/js/
 	$(if $(RACE),,echo "test: no C compiler, so no race detector (install gcc for -race)")
 	$(TEST_ENV) go test $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...

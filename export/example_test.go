@@ -12,17 +12,20 @@ import (
 // A handler or the CLI streams each database batch through one Writer and flushes after
 // each batch.
 func ExampleWriter() {
-	p, err := export.ParsePreset("lever")
+	p, err := export.ParsePreset("greenhouse")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	var out bytes.Buffer // an http.ResponseWriter in a handler, os.Stdout in the CLI
 	w := export.NewWriter(&out, p, export.Options{Location: time.UTC})
+	consent := []export.Consent{{Purpose: "contact", Granted: true, CapturedBy: "candidate"}}
 	batches := [][]export.Lead{
 		{{Name: "Ana Souza", Email: "ana@example.com", Phone: "+49 170 1234567", EventName: "GopherCon EU",
-			Interests: []string{"Go", "SRE, Platform"}, Rating: "hot"}},
-		{{Name: "李小龙", Email: "li@example.cn", Message: "=HYPERLINK(\"http://x\")", EventName: "GopherCon EU"}},
+			Interests: []string{"Go", "SRE, Platform"}, Rating: "hot", Consents: consent}},
+		{{Name: "李小龙", Email: "li@example.cn", Message: "=HYPERLINK(\"http://x\")", EventName: "GopherCon EU",
+			Consents: consent}},
+		{{Name: "Unresolved badge, no email", EventName: "GopherCon EU"}},
 	}
 	for _, batch := range batches {
 		for _, l := range batch {
@@ -37,13 +40,15 @@ func ExampleWriter() {
 		}
 	}
 	fmt.Print(strings.ReplaceAll(out.String(), "\r\n", "\n")) // CRLF shown as plain line breaks
-	fmt.Println(w.Rows(), "rows,", export.Filename("gophercon-eu", p, time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)))
+	fmt.Println(w.Rows(), "rows,", export.Filename("gophercon-eu", p, export.CSV, false, time.Date(2026, 5, 14, 0, 0, 0, 0, time.UTC)))
+	fmt.Println(w.LeftOut())
 	// Output:
-	// Full Name,Email,Phone,Links,Tags,Sources,Origin,Stage,Notes
-	// Ana Souza,ana@example.com,'+49 170 1234567,,"Go,SRE Platform,rating:hot",GopherCon EU,Sourced,New Lead,"Rating: hot
-	// Interests: Go; SRE, Platform"
-	// 李小龙,li@example.cn,,,,GopherCon EU,Sourced,New Lead,"Message: =HYPERLINK(""http://x"")"
-	// 2 rows, boothlead-gophercon-eu-lever-2026-05-14.csv
+	// First Name,Last Name,Company,Title,Email,Phone,Social Media,Website,Notes,Source
+	// Ana,Souza,,,ana@example.com,+49 170 1234567,,,"Rating: hot
+	// Interests: Go; SRE, Platform",GopherCon EU
+	// 李小龙,.,,,li@example.cn,,,,"Message: =HYPERLINK(""http://x"")",GopherCon EU
+	// 2 rows, boothlead-gophercon-eu-greenhouse-2026-05-14.csv
+	// 1 lead left out: 1 without an email address.
 }
 
 func ExampleSplitName() {

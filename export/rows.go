@@ -1,12 +1,98 @@
 package export
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 )
+
+// row builds the cells of one record, cleaned (see [Sanitize]) but not neutralised, back to back
+// in out; ends[i] is where cell i ends. It is reused from row to row. Both file writers build
+// their rows with it, so both end every row with the extra columns.
+type row struct {
+	loc     *time.Location
+	columns []string // headers of the extra columns after the preset's own (Options.Columns)
+	out     []byte   // the cells, back to back
+	ends    []int    // end offset of each cell in out
+	raw     []byte   // the cell being composed, before cleaning
+}
+
+// newRow returns the row builder of preset p with options o.
+func newRow(p Preset, o Options) row {
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	columns := slices.Clone(o.Columns)
+	return row{loc: loc, columns: columns, ends: make([]int, 0, len(headers[p])+len(columns))}
+}
+
+// width is the number of cells in each record of preset p.
+func (w *row) width(p Preset) int {
+	return len(headers[p]) + len(w.columns)
+}
+
+// reset empties the row for the next record.
+func (w *row) reset() {
+	w.out, w.ends = w.out[:0], w.ends[:0]
+}
+
+// cellBytes returns cell i of the row.
+func (w *row) cellBytes(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = w.ends[i-1]
+	}
+	return w.out[start:w.ends[i]]
+}
+
+// text adds a cell holding s, cleaned.
+func (w *row) text(s string) {
+	if isClean(s) {
+		w.out = append(w.out, s...)
+	} else {
+		w.out = appendClean(w.out, []byte(s))
+	}
+	w.ends = append(w.ends, len(w.out))
+}
+
+// cell adds the cell composed in raw, cleaned.
+func (w *row) cell() {
+	if isCleanBytes(w.raw) {
+		w.out = append(w.out, w.raw...)
+	} else {
+		w.out = appendClean(w.out, w.raw)
+	}
+	w.ends = append(w.ends, len(w.out))
+}
+
+// build fills the row with lead l in preset p (a known preset).
+func (w *row) build(p Preset, l *Lead) {
+	w.reset()
+	switch p {
+	case Generic:
+		w.generic(l)
+	case Greenhouse:
+		w.greenhouse(l)
+	case Lever:
+		w.lever(l)
+	}
+	w.extra(l)
+}
+
+// header fills the row with the header of p and the extra columns' headers.
+func (w *row) header(p Preset) {
+	w.reset()
+	for _, h := range headers[p] {
+		w.text(h)
+	}
+	for _, h := range w.columns {
+		w.text(h)
+	}
+}
 
 // Consent cell values.
 const (
@@ -16,7 +102,7 @@ const (
 )
 
 // generic adds the cells of a Generic row; the Generic constant documents them.
-func (w *Writer) generic(l *Lead) {
+func (w *row) generic(l *Lead) {
 	first, last := SplitName(l.Name)
 	w.text(l.ID)
 	w.text(l.EventName)
@@ -32,6 +118,8 @@ func (w *Writer) generic(l *Lead) {
 	w.text(l.CVURL)
 	w.text(l.Message)
 	w.raw = appendList(w.raw[:0], l.Interests, "; ")
+	w.cell()
+	w.raw = appendList(w.raw[:0], l.Tags, "; ")
 	w.cell()
 	w.text(l.Source)
 	w.text(l.BadgeCode)
@@ -74,10 +162,10 @@ func (w *Writer) generic(l *Lead) {
 }
 
 // greenhouse adds the cells of a Greenhouse row; the Greenhouse constant documents them.
-func (w *Writer) greenhouse(l *Lead) {
+func (w *row) greenhouse(l *Lead) {
 	first, last := SplitName(l.Name)
 	if last == "" {
-		last = first
+		last = NoLastName
 	}
 	w.text(first)
 	w.text(last)
@@ -90,41 +178,66 @@ func (w *Writer) greenhouse(l *Lead) {
 	w.text(l.CVURL)
 	w.raw = appendNotes(w.raw[:0], l, w.loc)
 	w.cell()
-	w.raw = w.raw[:0]
-	if name := trim(l.EventName); name != "" {
-		w.raw = append(w.raw, name...)
-		w.raw = append(w.raw, " booth"...)
-	}
+	w.raw = appendOneLine(w.raw[:0], trim(l.EventName))
 	w.cell()
 }
 
 // lever adds the cells of a Lever row; the Lever constant documents them.
-func (w *Writer) lever(l *Lead) {
+func (w *row) lever(l *Lead) {
+	w.text("") // Lever Profile ID: a new profile
 	w.text(l.Name)
 	w.text(l.Email)
-	w.text(l.Phone)
-	w.raw = appendJoined(w.raw[:0], ", ", l.LinkedIn, l.GitHub, l.CVURL)
-	w.cell()
-
+	w.raw = appendRFC3339(w.raw[:0], l.FirstSeen)
+	w.cell()           // Date Added
+	w.text("New Lead") // Stage
+	w.text("")         // Archive Reason
+	w.text("")         // Archive Date
+	w.raw = appendTag(w.raw[:0], "", l.EventName)
+	w.cell()          // Sources
+	w.text("Sourced") // Origin
 	w.raw = w.raw[:0]
 	for _, in := range l.Interests {
 		w.raw = appendTag(w.raw, "", in)
 	}
+	for _, tag := range l.Tags {
+		w.raw = appendTag(w.raw, "", tag)
+	}
 	if trim(l.Rating) != "" {
 		w.raw = appendTag(w.raw, "rating:", l.Rating)
 	}
-	w.cell()
-	w.raw = appendTag(w.raw[:0], "", l.EventName)
-	w.cell()
-	w.text("Sourced")
-	w.text("New Lead")
+	w.cell() // Tags
+	w.text(l.Phone)
+	w.text("") // Location
+	w.raw = appendJoined(w.raw[:0], ", ", l.LinkedIn, l.GitHub, l.CVURL)
+	w.cell()   // Links
+	w.text("") // Referrer
+	w.text("") // Resume Filename
+	w.text(l.Company)
+	for range 4 { // Owner, Lever Posting URL, Posting Owner, Posting Hiring Manager
+		w.text("")
+	}
+	w.raw = appendRFC3339(w.raw[:0], l.FirstSeen)
+	w.cell()   // DateNote-0
+	w.text("") // UserNote-0: the notes of several people
+	w.text("") // IsSecretNote-0
 	w.raw = appendNotes(w.raw[:0], l, w.loc)
-	w.cell()
+	w.cell()          // Note-0
+	for range 3 * 4 { // notes 1 to 3
+		w.text("")
+	}
+}
+
+// appendRFC3339 appends t in UTC as RFC 3339 to the second; nothing for the zero time.
+func appendRFC3339(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05Z")
 }
 
 // extra adds the cells of the extra columns (the event's questions): one per Options.Columns,
 // empty where the lead has no value. Every preset's row ends with them.
-func (w *Writer) extra(l *Lead) {
+func (w *row) extra(l *Lead) {
 	for i := range w.columns {
 		v := ""
 		if i < len(l.Extra) {
@@ -135,14 +248,14 @@ func (w *Writer) extra(l *Lead) {
 }
 
 // time adds a cell with t in TimeLayout, or an empty cell for the zero time.
-func (w *Writer) time(t time.Time) {
+func (w *row) time(t time.Time) {
 	w.raw = appendTime(w.raw[:0], t, w.loc)
 	w.cell()
 }
 
 // consent adds the status, time and text version cells of one consent record (or three
 // empty cells for none).
-func (w *Writer) consent(c *Consent) {
+func (w *row) consent(c *Consent) {
 	if c == nil {
 		w.text("")
 		w.text("")
@@ -176,7 +289,7 @@ func latestConsent(cs []Consent, purpose string) *Consent {
 }
 
 // appendNotes appends the Notes cell of the ATS presets: one labelled line each for the
-// rating, the latest follow-up, the interests and the candidate's message (when set), then
+// rating, the latest follow-up, the interests, the tags and the candidate's message (when set), then
 // "Conversations:" and every conversation as in the Generic preset.
 func appendNotes(b []byte, l *Lead, loc *time.Location) []byte {
 	start := len(b)
@@ -194,6 +307,9 @@ func appendNotes(b []byte, l *Lead, loc *time.Location) []byte {
 	}
 	if hasText(l.Interests) {
 		b = appendList(line(b, "Interests: "), l.Interests, "; ")
+	}
+	if hasText(l.Tags) {
+		b = appendList(line(b, "Tags: "), l.Tags, "; ")
 	}
 	if m := trim(l.Message); m != "" {
 		b = appendIndented(line(b, "Message: "), m)

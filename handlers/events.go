@@ -60,9 +60,26 @@ func (s *Server) eventList(c echo.Context) error {
 func (s *Server) eventNew(c echo.Context) error {
 	today := time.Now().Format("2006-01-02")
 	vm := pages.EventFormVM{IsNew: true, Company: s.company, StartsOn: today, EndsOn: today, TimeZone: "UTC",
-		Status: models.StatusLive, RetentionDays: "90", Language: "en", ConsentLang: "en",
+		Status: models.StatusLive, RetentionDays: "90", BrowserZone: true, Language: "en", ConsentLang: "en",
 		OtherConsents: wordingVM(nil, "en")}
+	// The default consent texts (in the form's consent language, English) are shown filled in, for
+	// the form's defaults; kept as they are, they are written for the event as saved (see
+	// defaultUnlessEdited).
+	draft := models.Event{Name: "this event", Company: s.company, RetentionDays: 90}
+	vm.ContactDefault = models.DefaultConsentText(draft, models.PurposeContact)
+	vm.PoolDefault = models.DefaultConsentText(draft, models.PurposeTalentPool)
+	vm.ContactConsent, vm.TalentPoolConsent = vm.ContactDefault, vm.PoolDefault
 	return render(c, http.StatusOK, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
+}
+
+// defaultUnlessEdited is "" (the default text, written for the event as saved) when the consent
+// text typed is still the pre-filled default def, and the text otherwise.
+func defaultUnlessEdited(text, def string) string {
+	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	if def != "" && norm(text) == norm(def) {
+		return ""
+	}
+	return text
 }
 
 func eventInput(c echo.Context) models.EventInput {
@@ -82,7 +99,13 @@ func formVM(in models.EventInput, errs map[string]string) pages.EventFormVM {
 
 func (s *Server) eventCreate(c echo.Context) error {
 	in := eventInput(c)
-	w := eventWording(c, in)
+	contactDef, poolDef := c.FormValue("contact_consent_default"), c.FormValue("talent_pool_consent_default")
+	// The main texts still as pre-filled mean "the default", written for the event as saved; the
+	// form shows them again as typed.
+	typed := in
+	typed.ContactConsent = defaultUnlessEdited(in.ContactConsent, contactDef)
+	typed.TalentPoolConsent = defaultUnlessEdited(in.TalentPoolConsent, poolDef)
+	w := eventWording(c, typed)
 	ev, err := checkEvent(models.Event{}, in, w)
 	if err == nil {
 		ev, err = s.store.CreateEventWith(c.Request().Context(), currentUser(c).ID, ev, w)
@@ -90,7 +113,8 @@ func (s *Server) eventCreate(c echo.Context) error {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		vm := formVM(in, ve.Fields)
-		vm.IsNew, vm.ConsentLang = true, c.FormValue("consent_lang")
+		vm.IsNew, vm.ContactDefault, vm.PoolDefault = true, contactDef, poolDef
+		vm.ConsentLang = c.FormValue("consent_lang")
 		vm.OtherConsents = wordingVM(w, vm.ConsentLang)
 		return render(c, http.StatusUnprocessableEntity, pages.EventFormPage(s.chrome(c, "New event", "events"), vm))
 	}

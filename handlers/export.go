@@ -13,15 +13,22 @@ import (
 	"github.com/boothlead/boothlead/models"
 )
 
-// ExportJob is one CSV export: the event, exactly which leads (the leads table's filter, which
-// also gives the order), the layout, and who asked.
+// ExportJob is one export: the event, exactly which leads (the leads table's filter, which
+// also gives the order), the layout and file format, and who asked.
 type ExportJob struct {
 	Event   models.Event
 	Filter  models.LeadFilter
 	Preset  export.Preset
-	BOM     bool
-	ActorID int64  // the signed-in staff member; 0 for the CLI
-	Via     string // "web" or "cli", for the audit log
+	Format  export.Format // CSV when empty
+	BOM     bool          // CSV only
+	ActorID int64         // the signed-in staff member; 0 for the CLI
+	Via     string        // "web" or "cli", for the audit log
+}
+
+// ExportResult is what an export wrote: its rows, and the leads an ATS preset left out.
+type ExportResult struct {
+	Rows    int
+	LeftOut export.LeftOut
 }
 
 // Export channels, as the audit log records them.
@@ -30,22 +37,28 @@ const (
 	ExportViaCLI = "cli"
 )
 
-// WriteExport streams the job's leads from the database into w as CSV, one batch at a time:
-// each batch is read (models.Store.ExportLeads), encoded (export.Writer) and flushed (flush may
-// be nil), so memory stays flat however many leads there are. The web export and `boothlead
-// export` both run it. Whatever happens it then writes one audit row (who, event, preset,
-// filter, rows, whether it completed; never personal data) and returns the rows written.
+// WriteExport streams the job's leads from the database into w as CSV or XLSX, one batch at a
+// time: each batch is read (models.Store.ExportLeads), encoded (export.Writer or
+// export.XLSXWriter, which leave out and count what an ATS preset may not hold) and flushed
+// (flush may be nil), so memory stays flat however many leads there are. The web export and
+// `boothlead export` both run it. Whatever happens it then writes one audit row (who, event,
+// preset, format, filter, rows, how many were left out, whether it completed; never personal
+// data) and returns what it wrote.
 //
 // The batch loop lives here rather than in models because models may not import the export
 // package (models depends on gorm and the standard library only), and the mapping from stored
 // rows to export rows is exactly the kind of glue handlers hold: models yields batches through a
-// callback, this function turns them into CSV.
-func WriteExport(ctx context.Context, store *models.Store, job ExportJob, w io.Writer, flush func()) (int, error) {
+// callback, this function turns them into CSV or XLSX.
+func WriteExport(ctx context.Context, store *models.Store, job ExportJob, w io.Writer, flush func()) (ExportResult, error) {
+	if job.Format == "" {
+		job.Format = export.CSV
+	}
 	qs, err := exportQuestions(ctx, store, job)
 	if err != nil {
-		return 0, err
+		return ExportResult{}, err
 	}
-	cw := export.NewWriter(w, job.Preset, export.Options{BOM: job.BOM, Location: job.Event.Location(), Columns: questionColumns(qs)})
+	cw := export.NewRowWriter(w, job.Format, job.Preset,
+		export.Options{BOM: job.BOM, Location: job.Event.Location(), Columns: questionColumns(qs)})
 	var lead export.Lead // reused: the Writer keeps nothing of a lead after Write
 	err = store.ExportLeads(ctx, job.Event.ID, job.Filter, models.DefaultExportBatch, func(batch []models.ExportLead) error {
 		for i := range batch {
@@ -69,11 +82,16 @@ func WriteExport(ctx context.Context, store *models.Store, job ExportJob, w io.W
 			flush()
 		}
 	}
-	details := map[string]any{"preset": string(job.Preset), "filter": job.Filter.AuditDetails(), "rows": cw.Rows(),
-		"via": job.Via, "bom": job.BOM, "complete": err == nil}
+	res := ExportResult{Rows: cw.Rows(), LeftOut: cw.LeftOut()}
+	details := map[string]any{"preset": string(job.Preset), "format": string(job.Format),
+		"filter": job.Filter.AuditDetails(), "rows": res.Rows, "via": job.Via, "bom": job.BOM, "complete": err == nil}
+	if lo := res.LeftOut; lo.Total() > 0 {
+		details["left_out"] = map[string]int{"no_email": lo.NoEmail, "no_name": lo.NoName,
+			"no_contact_consent": lo.NoContactConsent}
+	}
 	// The audit row is written even when the client went away mid-download.
 	aerr := store.Audit(context.WithoutCancel(ctx), job.ActorID, "export", job.Event.ID, "", details)
-	return cw.Rows(), errors.Join(err, aerr)
+	return res, errors.Join(err, aerr)
 }
 
 // exportQuestions are the event's custom questions an export has a column for: every one in the
@@ -110,7 +128,7 @@ func exportLead(dst *export.Lead, src *models.ExportLead, ev models.Event) {
 		ID: src.ID, EventName: ev.Name, EventSlug: ev.Slug,
 		Name: src.Name, Email: src.Email, Phone: src.Phone, Company: src.Company, Title: src.Title,
 		LinkedIn: src.LinkedIn, GitHub: src.GitHub, CVURL: src.CVURL, Message: src.Message,
-		Interests: src.Interests, Source: src.Source, BadgeCode: src.BadgeCode, VisitCount: src.VisitCount,
+		Interests: src.Interests, Tags: src.Tags, Source: src.Source, BadgeCode: src.BadgeCode, VisitCount: src.VisitCount,
 		FirstSeen: src.FirstSeenAt, LastSeen: src.LastSeenAt, Rating: src.Rating,
 	}
 	for _, k := range src.Consents {
@@ -129,13 +147,19 @@ func exportLead(dst *export.Lead, src *models.ExportLead, ev models.Event) {
 
 // exportCSV downloads the leads of the current filter (the query string of the leads table, plus
 // preset and bom) as CSV, streamed from the database.
-func (s *Server) exportCSV(c echo.Context) error {
+func (s *Server) exportCSV(c echo.Context) error { return s.exportFile(c, export.CSV) }
+
+// exportXLSX downloads the leads of the current filter as an XLSX workbook.
+func (s *Server) exportXLSX(c echo.Context) error { return s.exportFile(c, export.XLSX) }
+
+// exportFile serves one export in format f.
+func (s *Server) exportFile(c echo.Context, f export.Format) error {
 	ev, err := s.event(c)
 	if err != nil {
 		return err
 	}
 	q := c.QueryParams()
-	f, err := models.ParseLeadFilter(q, ev)
+	filter, err := models.ParseLeadFilter(q, ev)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		return echo.NewHTTPError(http.StatusBadRequest,
@@ -148,16 +172,17 @@ func (s *Server) exportCSV(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "Unknown export format: choose generic, greenhouse or lever.")
 	}
-	bom := q.Get("bom") == "1"
+	bom := q.Get("bom") == "1" && f == export.CSV
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, export.ContentType)
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+export.Filename(ev.Slug, preset, time.Now().In(ev.Location()))+`"`)
+	h.Set(echo.HeaderContentType, f.ContentType())
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+
+		export.Filename(ev.Slug, preset, f, bom, time.Now().In(ev.Location()))+`"`)
 	h.Set("Cache-Control", "no-store")
 	s.metrics.exports.Inc()
-	job := ExportJob{Event: ev, Filter: f, Preset: preset, BOM: bom, ActorID: currentUser(c).ID, Via: ExportViaWeb}
+	job := ExportJob{Event: ev, Filter: filter, Preset: preset, Format: f, BOM: bom, ActorID: currentUser(c).ID, Via: ExportViaWeb}
 	_, err = WriteExport(c.Request().Context(), s.store, job, c.Response(), c.Response().Flush)
 	if err != nil && !c.Response().Committed {
-		// Nothing was sent yet: the error page must not arrive as a CSV attachment.
+		// Nothing was sent yet: the error page must not arrive as a download.
 		h.Del(echo.HeaderContentDisposition)
 		h.Del(echo.HeaderContentType)
 	}

@@ -93,6 +93,15 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 	if got := strings.Join(strings.Fields(p.testid("lead-count").Text()), " "); got != "120 leads" {
 		t.Errorf("count %q", got)
 	}
+	if got := p.testid("page-range").Text(); got != "1–50 of 120" {
+		t.Errorf("range %q", got)
+	}
+	if got := p.testid("tz-note").Text(); got != "(Europe/Berlin time, UTC+01:00)" {
+		t.Errorf("the time filters do not say their zone: %q", got)
+	}
+	if title, _ := first.Find(`[data-testid="lead-email"]`).Attr("title"); title != "p119@example.com" {
+		t.Errorf("a long email is cut with its whole value in the title: %q", title)
+	}
 	if strings.Contains(p.body, "<script>alert") {
 		t.Error("a lead's name is not escaped")
 	}
@@ -117,9 +126,23 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 		if page.testid("page-first").Length() != 1 {
 			t.Error("a later page has no way back to the first")
 		}
+		if want := fmt.Sprintf("%d–%d of 120", (i+1)*50+1, min((i+2)*50, 120)); page.testid("page-range").Text() != want {
+			t.Errorf("page %d says %q, want %q", i+2, page.testid("page-range").Text(), want)
+		}
 	}
 	if len(seen) != 120 {
 		t.Fatalf("paging showed %d leads", len(seen))
+	}
+	second, _ := p.testid("page-next").Attr("href")
+	if !strings.HasSuffix(second, "&pos=51") {
+		t.Errorf("the next page's link does not carry its position: %q", second)
+	}
+	// a position the link cannot know (an old or edited link) is counted or clamped
+	if got := c.get(strings.TrimSuffix(second, "&pos=51")).testid("page-range").Text(); got != "51–100 of 120" {
+		t.Errorf("without a position: %q", got)
+	}
+	if got := c.get(strings.TrimSuffix(second, "51") + "9999").testid("page-range").Text(); got != "71–120 of 120" {
+		t.Errorf("with a position past the end: %q", got)
 	}
 	prev, _ := page.testid("page-prev").Attr("href")
 	back := c.get(prev)
@@ -137,8 +160,21 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 	if !p.doc.Find(`input[name="rating"][value="hot"]`).Is("[checked]") {
 		t.Error("the form does not show the filter it applied")
 	}
-	if txt := p.testid("export-csv").First().Text(); txt != "Export 12 leads — Generic (all fields)" {
-		t.Errorf("export link %q", txt)
+	if txt := p.doc.Find(`[data-testid="export-csv"][data-preset="generic"]`).Text(); !strings.HasPrefix(txt, "Export 12 leads") {
+		t.Errorf("export menu %q", txt)
+	}
+	var chips []string
+	p.testid("filter-chip").Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		chips = append(chips, strings.Join(strings.Fields(s.Text()), " ")+" → "+href)
+	})
+	wantChips := []string{
+		"Rating: Hot × (remove this filter) → /events/table/leads?interest=Data&staff=" + fmt.Sprint(mei.ID),
+		"Interest: Data × (remove this filter) → /events/table/leads?rating=hot&staff=" + fmt.Sprint(mei.ID),
+		"Talked to: Mei Lin × (remove this filter) → /events/table/leads?interest=Data&rating=hot",
+	}
+	if strings.Join(chips, "\n") != strings.Join(wantChips, "\n") {
+		t.Errorf("chips:\n%s", strings.Join(chips, "\n"))
 	}
 
 	// sorting by name: the header link sorts, a second click reverses
@@ -169,8 +205,11 @@ func TestLeadsTableShowsFiltersSortsAndPages(t *testing.T) {
 
 	// no match
 	p = c.get("/events/table/leads?q=nobody-like-this")
-	if p.testid("leads-empty").Length() != 1 || !strings.Contains(p.testid("export-csv").First().Text(), "Export 0 leads") {
-		t.Error("an empty result has no message")
+	if p.testid("leads-empty").Length() != 1 || p.testid("export-csv").Length() != 0 {
+		t.Error("an empty result has no message, or export links")
+	}
+	if m := p.testid("export-menu"); !m.Is("button[disabled]") || m.Text() != "Export: no leads match" {
+		t.Errorf("the export menu at 0 results: %q", m.Text())
 	}
 }
 

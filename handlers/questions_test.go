@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/boothlead/boothlead/export"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 	"github.com/boothlead/boothlead/views/paths"
@@ -199,6 +202,61 @@ func TestQuestionsThroughCheckIn(t *testing.T) {
 	}
 	if got := records[2][len(header)-4:]; !slices.Equal(got, []string{"2030", "Senior", "", ""}) {
 		t.Errorf("Bo's answers in the export: %v", got)
+	}
+	// the XLSX has the same columns, the answers as typed
+	xp := admin.get(paths.ExportXLSX(ev.Slug) + "?sort=name&dir=asc")
+	wb, err := excelize.OpenReader(strings.NewReader(xp.body))
+	if err != nil {
+		t.Fatalf("xlsx export: %v", err)
+	}
+	sheet, _ := wb.GetRows(export.SheetName)
+	_ = wb.Close()
+	if len(sheet) != 3 || !slices.Equal(sheet[0][len(header)-4:], header[len(header)-4:]) ||
+		!slices.Equal(sheet[1][len(header)-4:], []string{"2027", "Junior", "Remote; Lisbon", "no"}) {
+		t.Errorf("xlsx export: %q", sheet)
+	}
+	// each answer filter is a chip whose link drops only it; a filter naming no question is refused
+	chipsPage := admin.get(paths.Leads(ev.Slug) + "?a.level=Senior&t.grad_year=2030")
+	chips := chipsPage.testid("filter-chip")
+	if chips.Length() != 2 || !strings.Contains(chips.Text(), "Level: Senior") || !strings.Contains(chips.Text(), "Graduation year: “2030”") {
+		t.Errorf("answer chips: %q", chips.Text())
+	}
+	chips.EachWithBreak(func(_ int, s *goqSelection) bool {
+		if strings.Contains(s.Text(), "Level") {
+			href, _ := s.Attr("href")
+			if !strings.Contains(href, "t.grad_year=2030") || strings.Contains(href, "a.level") {
+				t.Errorf("the Level chip removes to %s", href)
+			}
+			return false
+		}
+		return true
+	})
+	// the bulk forms and saved views carry the answer filters too: a tag goes to Bo alone
+	fields := url.Values{}
+	chipsPage.testid("bulk-tag").Find("input[type=hidden]").Each(func(_ int, s *goqSelection) {
+		if n := s.AttrOr("name", ""); n != "_csrf" {
+			fields.Add(n, s.AttrOr("value", ""))
+		}
+	})
+	if fields.Get("a.level") != "Senior" || fields.Get("t.grad_year") != "2030" || fields.Get("expect") != "1" {
+		t.Fatalf("the bulk form carries %v", fields)
+	}
+	fields.Set("set_tag", "senior pick")
+	fields.Set("op", "add")
+	wantStatus(t, admin.submit(paths.BulkTag(ev.Slug), fields), http.StatusSeeOther)
+	if rows := admin.get(paths.Leads(ev.Slug) + "?tag=senior+pick").testid("lead-row"); rows.Length() != 1 ||
+		!strings.Contains(rows.Text(), "Bo") {
+		t.Errorf("the bulk tag with answer filters tagged %d leads", rows.Length())
+	}
+	sv := admin.submit(paths.SavedViews(ev.Slug), url.Values{"view_name": {"Seniors"}, "a.level": {"Senior"}})
+	wantStatus(t, sv, http.StatusSeeOther)
+	if !strings.Contains(sv.location(), "a.level=Senior") {
+		t.Errorf("the saved view leads to %s", sv.location())
+	}
+	bad := admin.get(paths.Leads(ev.Slug) + "?a.no%20such=1")
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad.testid("error-summary").Text(), "Filter by one of the event's questions.") {
+		t.Errorf("an invalid answer filter's error is not in the summary: %q", bad.testid("error-summary").Text())
 	}
 	gh := admin.get(paths.Export(ev.Slug) + "?preset=greenhouse")
 	if strings.Contains(strings.SplitN(gh.body, "\n", 2)[0], "Graduation year") {

@@ -50,6 +50,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/staff", admin, s.staffCreate, nil},
 		{http.MethodPost, "/staff/:id/reset", admin, s.staffReset, nil},
 		{http.MethodPost, "/staff/:id/active", admin, s.staffActive, nil},
+		{http.MethodPost, "/staff/:id/role", admin, s.staffRole, nil},
 		{http.MethodGet, "/devices", admin, s.deviceList, nil},
 		{http.MethodPost, "/devices/:id/end", admin, s.deviceEnd, nil},
 		{http.MethodGet, "/mail", admin, s.mailStatus, nil},
@@ -91,6 +92,11 @@ func (s *Server) routes() []route {
 		// the recruiters' workspace
 		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
 		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, nil},
+		{http.MethodGet, "/events/:slug/export.xlsx", recruiter, s.exportXLSX, nil},
+		{http.MethodPost, "/events/:slug/views", recruiter, s.viewSave, nil},
+		{http.MethodPost, "/events/:slug/views/:id/delete", recruiter, s.viewDelete, nil},
+		{http.MethodPost, "/events/:slug/leads/rate", recruiter, s.bulkRate, nil},
+		{http.MethodPost, "/events/:slug/leads/tag", recruiter, s.bulkTag, nil},
 		{http.MethodGet, "/events/:slug/charts", recruiter, s.charts, nil},
 
 		// candidates (public, capability URLs)

@@ -43,8 +43,10 @@ func TestPathBuildersResolve(t *testing.T) {
 		paths.ATSSave("s", "lever"): "POST", paths.ATSDelete("s", "lever"): "POST", paths.ATSPush("s", "greenhouse"): "POST",
 		paths.FollowUps("s", url.Values{"rating": {"hot"}}): "GET", paths.FollowUpSave("s"): "POST",
 		paths.FollowUpTest("s", 3): "POST", paths.FollowUpSend("s", 3): "POST", paths.Unsubscribe("1.abc"): "POST",
-		paths.APIOpenAPI(): "GET",
-		paths.Kiosk("s"):   "POST", paths.KioskDone("s"): "GET", paths.KioskExit("s"): "POST",
+		paths.APIOpenAPI():    "GET",
+		paths.ExportXLSX("s"): "GET", paths.SavedViews("s"): "POST", paths.DeleteSavedView("s", 5): "POST",
+		paths.BulkRate("s"): "POST", paths.BulkTag("s"): "POST", paths.StaffRole(3): "POST",
+		paths.Kiosk("s"): "POST", paths.KioskDone("s"): "GET", paths.KioskExit("s"): "POST",
 		paths.Questions("s"): "POST", paths.Question("s", 3): "POST", paths.QuestionMove("s", 3): "POST",
 		paths.QuestionDelete("s", 3): "POST",
 	}

@@ -58,6 +58,7 @@ type exportedLead struct {
 	CVURL       string    `json:"cv_url"`
 	Message     string    `json:"message"`
 	Interests   []string  `json:"interests"`
+	Tags        []string  `json:"tags"` // recruiters' labels: data about the person too
 	Source      string    `json:"source"`
 	Rating      string    `json:"rating,omitempty"`
 	VisitCount  int       `json:"visit_count"`
@@ -123,7 +124,8 @@ func (s *Server) selfServiceExport(c echo.Context) error {
 			EndsOn: ev.EndsOn.Format(time.DateOnly), RetentionDays: ev.RetentionDays},
 		Details: exportedLead{Name: lead.Name, Email: lead.EmailText(), Phone: lead.Phone, Company: lead.Company,
 			Title: lead.Title, LinkedIn: lead.LinkedIn, GitHub: lead.GitHub, CVURL: lead.CVURL, Message: lead.Message,
-			Interests: append([]string{}, lead.Interests...), Source: lead.Source, Rating: lead.RatingText(),
+			Interests: append([]string{}, lead.Interests...), Tags: append([]string{}, lead.Tags...),
+			Source: lead.Source, Rating: lead.RatingText(),
 			VisitCount: lead.VisitCount, Language: lead.Language, FirstSeenAt: lead.FirstSeenAt, LastSeenAt: lead.LastSeenAt},
 		Consents: []exportedConsent{}, Conversations: []exportedConversation{}, Scans: []exportedScan{},
 		Visits: []exportedVisit{}, Answers: []exportedAnswer{}}

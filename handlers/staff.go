@@ -179,8 +179,7 @@ func (s *Server) auditList(c echo.Context) error {
 	}
 	rows := make([]pages.AuditRow, 0, len(es))
 	for _, e := range es {
-		rows = append(rows, pages.AuditRow{At: e.At.UTC().Format("2006-01-02 15:04:05"), Actor: e.ActorName,
-			Action: e.Action, Subject: e.SubjectID, Details: e.Details})
+		rows = append(rows, pages.NewAuditRow(e))
 	}
 	return render(c, http.StatusOK, pages.AuditPage(s.chrome(c, "Audit log", "audit"), rows))
 }

@@ -19,6 +19,11 @@ type AuditEntry struct {
 	SubjectID string
 	Details   string
 	ActorName string `gorm:"->;-:migration"`
+	// The event's name and time zone, and for actions on a staff account its name: what the
+	// log shows in words (candidate data is never in the log, so never shown).
+	EventName     string `gorm:"->;-:migration"`
+	EventTimeZone string `gorm:"->;-:migration"`
+	SubjectName   string `gorm:"->;-:migration"`
 }
 
 // TableName maps AuditEntry onto audit_log.
@@ -49,8 +54,10 @@ func (s *Store) Audit(ctx context.Context, actorID int64, action string, eventID
 func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	var es []AuditEntry
 	err := s.ctx(ctx).Raw(`SELECT a.id, a.at, a.actor_id, a.action, a.event_id, a.subject_id,
-		a.details::text AS details, coalesce(u.name, '') AS actor_name
-		FROM audit_log a LEFT JOIN staff_users u ON u.id = a.actor_id
+		a.details::text AS details, coalesce(u.name, '') AS actor_name, coalesce(e.name, '') AS event_name,
+		coalesce(e.time_zone, '') AS event_time_zone, coalesce(su.name, '') AS subject_name
+		FROM audit_log a LEFT JOIN staff_users u ON u.id = a.actor_id LEFT JOIN events e ON e.id = a.event_id
+		LEFT JOIN staff_users su ON a.action LIKE 'staff.%' AND su.id::text = a.subject_id
 		ORDER BY a.id DESC LIMIT ?`, limit).Scan(&es).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: audit log: %w", err)

@@ -20,6 +20,7 @@ type SeedLead struct {
 	Name, Email, Phone, Company, Title string
 	LinkedIn, GitHub, CVURL, Message   string
 	Interests                          []string
+	Tags                               []string
 	Source                             string // self_checkin, badge_scan or staff_manual
 	BadgeCode                          string
 	VisitCount                         int // 1 when 0
@@ -66,7 +67,7 @@ func (s *Store) SeedLeads(ctx context.Context, ev Event, leads []SeedLead) error
 }
 
 func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) error {
-	var lc [20]StringList // lead columns
+	var lc [21]StringList // lead columns
 	var cc [8]StringList  // conversation columns
 	var kc [6]StringList  // consent columns
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -81,6 +82,7 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 			last = l.FirstSeen
 		}
 		interests, _ := StringList(append([]string{}, l.Interests...)).Value()
+		tags, _ := StringList(append([]string{}, l.Tags...)).Value()
 		rating, ratedAt := "", ""
 		var latest time.Time
 		for _, c := range l.Conversations {
@@ -90,7 +92,7 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 		}
 		for i, v := range []string{id, l.Name, l.Email, l.Phone, l.Company, l.Title, l.LinkedIn, l.GitHub, l.CVURL,
 			l.Message, interests.(string), l.Source, l.BadgeCode, strconv.Itoa(visits), ts(l.FirstSeen), ts(last),
-			NewToken(personalTokenBytes), "", rating, ratedAt} {
+			NewToken(personalTokenBytes), "", rating, ratedAt, tags.(string)} {
 			lc[i] = append(lc[i], v)
 		}
 		for _, c := range l.Conversations {
@@ -116,17 +118,17 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 	}
 	err := tx.Exec(`INSERT INTO leads (id, event_id, name, email, phone, company, title, linkedin, github, cv_url,
 		message, interests, source, badge_code, visit_count, first_seen_at, last_seen_at, personal_token,
-		rating, rating_at)
+		rating, rating_at, tags)
 		SELECT t.id::uuid, ?, t.name, NULLIF(t.email, ''), t.phone, t.company, t.title, t.linkedin, t.github, t.cv,
 			t.message, t.interests::text[], t.source, NULLIF(t.badge, ''), t.visits::int, t.first::timestamptz,
-			t.last::timestamptz, t.ptoken, NULLIF(t.rating, ''), NULLIF(t.rated, '')::timestamptz
+			t.last::timestamptz, t.ptoken, NULLIF(t.rating, ''), NULLIF(t.rated, '')::timestamptz, t.tags::text[]
 		FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
 			?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-			?::text[], ?::text[])
+			?::text[], ?::text[], ?::text[])
 		AS t(id, name, email, phone, company, title, linkedin, github, cv, message, interests, source, badge, visits,
-			first, last, ptoken, unused, rating, rated)`,
+			first, last, ptoken, unused, rating, rated, tags)`,
 		ev.ID, lc[0], lc[1], lc[2], lc[3], lc[4], lc[5], lc[6], lc[7], lc[8], lc[9], lc[10], lc[11], lc[12], lc[13],
-		lc[14], lc[15], lc[16], lc[17], lc[18], lc[19]).Error
+		lc[14], lc[15], lc[16], lc[17], lc[18], lc[19], lc[20]).Error
 	if err != nil {
 		return fmt.Errorf("models: seed leads: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 type ExportLead struct {
 	ID, Name, Email, Phone, Company, Title string
 	LinkedIn, GitHub, CVURL, Message       string
-	Interests                              StringList
+	Interests, Tags                        StringList
 	Source, BadgeCode                      string
 	VisitCount                             int
 	FirstSeenAt, LastSeenAt                time.Time
@@ -114,7 +114,7 @@ func (b *exportBatch) load(tx *gorm.DB, eventID int64, f LeadFilter, c leadCurso
 	}
 	args = append(args, size)
 	rows, err := tx.Raw(`SELECT l.id, l.name, coalesce(l.email, ''), l.phone, l.company, l.title, l.linkedin,
-		l.github, l.cv_url, l.message, l.interests, l.source, coalesce(l.badge_code, ''), l.visit_count,
+		l.github, l.cv_url, l.message, l.interests, l.tags, l.source, coalesce(l.badge_code, ''), l.visit_count,
 		l.first_seen_at, l.last_seen_at, coalesce(l.rating, ''), l.answers, (`+sortKeys[f.Sort].expr+`)::text
 		FROM leads l WHERE `+where+` ORDER BY `+order+` LIMIT ?`, args...).Rows()
 	if err != nil {
@@ -135,7 +135,7 @@ func (b *exportBatch) load(tx *gorm.DB, eventID int64, f LeadFilter, c leadCurso
 		l := &b.leads[n]
 		*l = ExportLead{}
 		if err := rows.Scan(&l.ID, &l.Name, &l.Email, &l.Phone, &l.Company, &l.Title, &l.LinkedIn, &l.GitHub,
-			&l.CVURL, &l.Message, &l.Interests, &l.Source, &l.BadgeCode, &l.VisitCount, &l.FirstSeenAt,
+			&l.CVURL, &l.Message, &l.Interests, &l.Tags, &l.Source, &l.BadgeCode, &l.VisitCount, &l.FirstSeenAt,
 			&l.LastSeenAt, &l.Rating, &l.Answers, &last.value); err != nil {
 			return 0, c, fmt.Errorf("models: export scan lead: %w", err)
 		}

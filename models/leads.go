@@ -39,6 +39,7 @@ type Lead struct {
 	CVURL         string `gorm:"column:cv_url"`
 	Message       string
 	Interests     StringList `gorm:"type:text[]"`
+	Tags          StringList `gorm:"type:text[]"` // labels recruiters gave the lead (bulk action)
 	Source        string
 	BadgeCode     *string
 	VisitCount    int

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/boothlead/boothlead/export"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 )
@@ -373,5 +376,19 @@ func TestExportAnswers(t *testing.T) {
 	}
 	if _, _, err := cli(t, db.URL, "", "export", "--event", "answers", "--answer", "nokey"); err == nil {
 		t.Error("a malformed --answer was accepted")
+	}
+	// the XLSX has the same column per question, and the answer filters apply to it too
+	out, _, err = cli(t, db.URL, "", "export", "--event", "answers", "--format", "xlsx", "--answer-contains", "level=jun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("--format xlsx wrote no workbook: %v", err)
+	}
+	defer wb.Close()
+	rows, _ := wb.GetRows(export.SheetName)
+	if len(rows) != 2 || rows[0][len(rows[0])-1] != "Level" || rows[1][4] != "Bo" || rows[1][len(rows[1])-1] != "Junior" {
+		t.Errorf("export --format xlsx --answer-contains level=jun: %q", rows)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/models/modelstest"
 )
@@ -16,10 +18,17 @@ import (
 // runRecruiterCmd runs the binary's run() in-process against a test database.
 func runRecruiterCmd(t *testing.T, db modelstest.DB, args ...string) (string, error) {
 	t.Helper()
+	out, _, err := runCmdStderr(t, db, args...)
+	return out, err
+}
+
+// runCmdStderr is runRecruiterCmd that also returns what was written to stderr.
+func runCmdStderr(t *testing.T, db modelstest.DB, args ...string) (string, string, error) {
+	t.Helper()
 	env := map[string]string{"DATABASE_URL": db.URL, "BASE_URL": "https://booth.example.org"}
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
-	return out.String(), err
+	return out.String(), errOut.String(), err
 }
 
 func TestExportCommandWritesTheCSVAndAnAuditRow(t *testing.T) {
@@ -28,32 +37,56 @@ func TestExportCommandWritesTheCSVAndAnAuditRow(t *testing.T) {
 	ctx := context.Background()
 	ev := modelstest.Event(t, db, "cli-export", "Go", "Data")
 	var seed []models.SeedLead
-	for i, name := range []string{"Ana Souza", "李小龙", "=cmd|' /C calc'!A0"} {
+	for i, name := range []string{"Ana Souza", "李小龙", "=cmd|' /C calc'!A0", "No Consent"} {
 		at := time.Date(2026, 11, 25, 9, i, 0, 0, time.UTC)
 		l := models.SeedLead{Name: name, Email: string(rune('a'+i)) + "@example.com", Source: models.SourceSelfCheckIn,
-			FirstSeen: at, LastSeen: at, Interests: []string{"Go"}}
+			FirstSeen: at, LastSeen: at, Interests: []string{"Go"}, Phone: "+49 170 1234567",
+			Consents: []models.SeedConsent{{Purpose: models.PurposeContact, CapturedBy: models.CapturedByCandidate, At: at}}}
 		if i == 0 {
 			l.Conversations = []models.SeedConversation{{At: at, Rating: "hot", Notes: "great, really"}}
 		}
+		if i == 3 {
+			l.Consents = nil
+		}
 		seed = append(seed, l)
 	}
+	seed = append(seed, models.SeedLead{Source: models.SourceBadgeScan, BadgeCode: "TKT-1",
+		FirstSeen: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)})
 	if err := db.Store.SeedLeads(ctx, ev, seed); err != nil {
 		t.Fatal(err)
 	}
 
-	out, err := runRecruiterCmd(t, db, "export", "--event", "cli-export", "--preset", "lever")
+	out, stderr, err := runCmdStderr(t, db, "export", "--event", "cli-export", "--preset", "lever")
 	if err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil || len(records) != 4 || records[0][0] != "Full Name" {
+	if err != nil || len(records) != 4 || records[0][1] != "Full Name" {
 		t.Fatalf("lever export: %v %q", err, out)
 	}
-	if records[1][0] != "'=cmd|' /C calc'!A0" || records[3][0] != "Ana Souza" {
-		t.Errorf("rows (newest first, neutralised): %v", records)
+	if records[1][1] != "'=cmd|' /C calc'!A0" || records[3][1] != "Ana Souza" || records[3][10] != "+49 170 1234567" {
+		t.Errorf("rows (newest first, neutralised, phones as typed): %v", records)
 	}
 	if !strings.HasSuffix(out, "\r\n") {
 		t.Error("records end with CRLF")
+	}
+	if want := "export: wrote 3 leads as Lever candidates; 2 left out: 1 without an email address, 1 without a " +
+		"contact consent (an ATS import needs a name, an email address and a contact consent).\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+
+	out, stderr, err = runCmdStderr(t, db, "export", "--event", "cli-export", "--format", "xlsx", "--preset", "greenhouse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("--format xlsx wrote no workbook: %v", err)
+	}
+	xrows, _ := wb.GetRows("Leads")
+	if len(xrows) != 4 || xrows[0][0] != "First Name" || xrows[3][0] != "Ana" || xrows[3][5] != "+49 170 1234567" ||
+		xrows[1][0] != "=cmd|' /C" || !strings.Contains(stderr, "wrote 3 leads as Greenhouse prospects; 2 left out") {
+		t.Errorf("xlsx rows %q, stderr %q", xrows, stderr)
 	}
 
 	out, err = runRecruiterCmd(t, db, "export", "--event", "cli-export", "--bom", "--rating", "hot,warm")
@@ -69,9 +102,11 @@ func TestExportCommandWritesTheCSVAndAnAuditRow(t *testing.T) {
 		ORDER BY id`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0].ActorID != nil || *rows[0].EventID != ev.ID ||
+	if len(rows) != 3 || rows[0].ActorID != nil || *rows[0].EventID != ev.ID ||
 		!strings.Contains(rows[0].Details, `"via": "cli"`) || !strings.Contains(rows[0].Details, `"rows": 3`) ||
-		!strings.Contains(rows[1].Details, `"rating": ["hot", "warm"]`) {
+		!strings.Contains(rows[0].Details, `"left_out": {"no_name": 0, "no_email": 1, "no_contact_consent": 1}`) ||
+		!strings.Contains(rows[1].Details, `"format": "xlsx"`) ||
+		!strings.Contains(rows[2].Details, `"rating": ["hot", "warm"]`) {
 		t.Errorf("audit rows %+v", rows)
 	}
 
@@ -79,6 +114,7 @@ func TestExportCommandWritesTheCSVAndAnAuditRow(t *testing.T) {
 		{"export"}, {"export", "--event", "nope"}, {"export", "--event", "cli-export", "--preset", "excel"},
 		{"export", "--event", "cli-export", "--rating", "tepid"}, {"export", "--event", "cli-export", "stray"},
 		{"export", "--event", "cli-export", "--from", "yesterday"},
+		{"export", "--event", "cli-export", "--format", "ods"}, {"export", "--event", "cli-export", "--format", "xlsx", "--bom"},
 	} {
 		_, err := runRecruiterCmd(t, db, args...)
 		var ue usageError

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/boothlead/boothlead/export"
@@ -13,15 +15,17 @@ import (
 	"github.com/boothlead/boothlead/models"
 )
 
-// export writes an event's leads as CSV on stdout, through the same code as the web export (and
-// with the same audit row, actor empty, via "cli"). The filter flags mirror the leads table's.
+// export writes an event's leads as CSV or XLSX on stdout, through the same code as the web export
+// (and with the same audit row, actor empty, via "cli"). The filter flags mirror the leads
+// table's. What an ATS preset leaves out is said on stderr.
 func (e env) export(ctx context.Context, args []string) error {
 	fs := newFlags("export")
 	slug := fs.String("event", "", "slug of the event")
 	preset := fs.String("preset", "generic", "generic, greenhouse or lever")
-	bom := fs.Bool("bom", false, "start with a UTF-8 BOM so Excel reads accents right")
+	bom := fs.Bool("bom", false, "start with a UTF-8 BOM so Excel reads accents right (CSV only)")
+	format := fs.String("format", "csv", "csv or xlsx")
 	filters := map[string]*string{}
-	for _, name := range []string{"rating", "interest", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
+	for _, name := range []string{"rating", "interest", "tag", "source", "staff", "pool", "from", "to", "q", "sort", "dir"} {
 		filters[name] = fs.String(name, "", "filter, as on the leads page")
 	}
 	answers := url.Values{} // the event's questions, as on the leads page: a.<key> (is) and t.<key> (contains)
@@ -41,11 +45,21 @@ func (e env) export(ctx context.Context, args []string) error {
 		return err
 	}
 	if *slug == "" {
-		return usagef("export: --event is required (usage: boothlead export --event SLUG [--preset generic|greenhouse|lever] [--bom])")
+		return usagef("export: --event is required (usage: boothlead export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom])")
 	}
 	p, err := export.ParsePreset(*preset)
 	if err != nil {
 		return usagef("export: --preset: %q is not a preset (generic, greenhouse or lever)", *preset)
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		return usagef("export: --format: %v", err)
+	}
+	if f == export.XLSX && *bom {
+		return usagef("export: --bom is for CSV; an XLSX file needs none")
+	}
+	if f == export.XLSX && isTerminal(e.stdout) {
+		return usagef("export: an XLSX file is binary: redirect it to a file (boothlead export … --format xlsx > leads.xlsx)")
 	}
 	q := answers
 	for name, v := range filters {
@@ -66,7 +80,7 @@ func (e env) export(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		f, err := models.ParseLeadFilter(q, ev)
+		filter, err := models.ParseLeadFilter(q, ev)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			flags := map[string]string{}
@@ -83,10 +97,37 @@ func (e env) export(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		job := handlers.ExportJob{Event: ev, Filter: f, Preset: p, BOM: *bom, Via: handlers.ExportViaCLI}
-		if _, err := handlers.WriteExport(ctx, store, job, e.stdout, nil); err != nil {
+		job := handlers.ExportJob{Event: ev, Filter: filter, Preset: p, Format: f, BOM: *bom, Via: handlers.ExportViaCLI}
+		res, err := handlers.WriteExport(ctx, store, job, e.stdout, nil)
+		if err != nil {
 			return fmt.Errorf("export: %w", err)
+		}
+		if p.ForATS() {
+			msg := fmt.Sprintf("export: wrote %d %s as %s", res.Rows, plural(res.Rows, "lead", "leads"), p.Label())
+			if lo := res.LeftOut; lo.Total() > 0 {
+				msg += fmt.Sprintf("; %d left out: %s (an ATS import needs a name, an email address and a contact consent)",
+					lo.Total(), lo.Reasons())
+			}
+			fmt.Fprintln(e.stderr, msg+".")
 		}
 		return nil
 	})
+}
+
+// isTerminal reports whether w is a terminal (a character device), where binary output is junk.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -6,7 +6,7 @@
 //	boothlead user deactivate --email E
 //	boothlead event add   --name N [--slug S] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD] [--interests "A,B"]
 //	boothlead question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
-//	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--bom]
+//	boothlead export      --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom]
 //	boothlead purge       [--dry-run]
 //	boothlead demo
 //	boothlead <command> --help, boothlead --version
@@ -118,8 +118,9 @@ Commands:
                         create a live event; the last line printed is its check-in URL
   question add --event SLUG --key K --label L --type text|choice|multi|yesno [--options "A,B"] [--required]
                         add a question to the event's check-in form (field q.<key>)
-  export --event SLUG [--preset generic|greenhouse|lever] [--bom] [filters]
-                        write the event's leads as CSV to stdout
+  export --event SLUG [--preset generic|greenhouse|lever] [--format csv|xlsx] [--bom] [filters]
+                        write the event's leads as CSV or XLSX to stdout (what an ATS preset
+                        leaves out is said on stderr)
   purge [--dry-run]     delete leads past their event's retention period
   demo [--leads N]      seed a demo event with staff and leads, and print how to sign in
   token add --name N --role recruiter|admin

@@ -1175,3 +1175,24 @@
   // htmx settings must be in place before htmx starts on DOMContentLoaded.
   configureHtmx();
 })();
+
+/*
+ * 5. Small form helpers: <html class="js"> (the leads table's Apply button, needed only
+ *    without JavaScript, hides: its filters apply as they change, through htmx); a time zone
+ *    <select data-browser-zone> (the new-event form) starts at the browser's own zone.
+ */
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+  function browserZone() {
+    let zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (_) { return; }
+    if (!zone) return;
+    document.querySelectorAll('select[data-browser-zone]').forEach((sel) => {
+      const known = Array.prototype.some.call(sel.options, (o) => o.value === zone);
+      if (known) sel.value = zone;
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', browserZone);
+  else browserZone();
+})();

@@ -36,6 +36,9 @@ func Staff() string { return "/staff" }
 // StaffReset makes a one-time password reset link for an account (POST).
 func StaffReset(id int64) string { return "/staff/" + i64(id) + "/reset" }
 
+// StaffRole changes an account's role (POST).
+func StaffRole(id int64) string { return "/staff/" + i64(id) + "/role" }
+
 // StaffActive activates or deactivates an account (POST).
 func StaffActive(id int64) string { return "/staff/" + i64(id) + "/active" }
 
@@ -98,6 +101,23 @@ func Leads(slug string) string { return "/events/" + esc(slug) + "/leads" }
 
 // Export downloads the leads as CSV (the query string carries the filter and preset).
 func Export(slug string) string { return "/events/" + esc(slug) + "/export.csv" }
+
+// ExportXLSX downloads the leads as an XLSX workbook (the query string as for Export).
+func ExportXLSX(slug string) string { return "/events/" + esc(slug) + "/export.xlsx" }
+
+// SavedViews saves the current filter of the leads table under a name (POST).
+func SavedViews(slug string) string { return "/events/" + esc(slug) + "/views" }
+
+// DeleteSavedView deletes a saved view (POST).
+func DeleteSavedView(slug string, id int64) string {
+	return "/events/" + esc(slug) + "/views/" + i64(id) + "/delete"
+}
+
+// BulkRate rates every lead of a filter (POST; the form carries the filter).
+func BulkRate(slug string) string { return "/events/" + esc(slug) + "/leads/rate" }
+
+// BulkTag tags or untags every lead of a filter (POST; the form carries the filter).
+func BulkTag(slug string) string { return "/events/" + esc(slug) + "/leads/tag" }
 
 // Charts shows the event in charts.
 func Charts(slug string) string { return "/events/" + esc(slug) + "/charts" }
