@@ -19,13 +19,25 @@ import (
 //
 //	go test ./handlers -run '^$' -bench BenchmarkCaptureLoop -benchtime 50x
 
-// benchLeads checks n people in, each with the personal QR code a handheld scanner reads.
-func benchLeads(b *testing.B, a *testApp, ev models.Event, n int) []models.Lead {
-	leads := make([]models.Lead, n)
+// benchBooth is an event with eight people checked in (each with the personal QR code a
+// handheld scanner reads) and a tablet signed in on its board; offline puts the switch that
+// drops every connection in front of the app.
+func benchBooth(b *testing.B, sw *offlineSwitch) (*testApp, models.Event, []models.Lead, context.Context) {
+	a := newTestApp(b)
+	if sw != nil {
+		sw.next = a.ts.Config.Handler
+		a.ts.Config.Handler = sw
+	}
+	ev := modelstest.Event(b, a.db, "bench", "Backend", "Data", "Platform")
+	leads := make([]models.Lead, 8)
 	for i := range leads {
 		leads[i] = checkInDirect(b, a, ev, fmt.Sprintf("Candidate %02d", i), fmt.Sprintf("c%02d@example.com", i), "Backend", "Platform")
 	}
-	return leads
+	modelstest.Staff(b, a.db, "sam@example.com", models.RoleStaff)
+	tablet := newBrowser(b, tabletW, tabletH, false)
+	run(b, tablet, "sign in, open the board", signInSteps(a.ts.URL, "sam@example.com"), chromedp.Navigate(a.ts.URL+paths.Event(ev.Slug)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
+	return a, ev, leads, tablet
 }
 
 // waitJS evaluates js every 5 ms until it is true, across page loads.
@@ -55,14 +67,8 @@ const markPage = `window.__benchOld = true`
 // queued conversation must be stored once.
 func BenchmarkCaptureLoop(b *testing.B) {
 	b.Run("online", func(b *testing.B) {
-		a := newTestApp(b)
-		ev := modelstest.Event(b, a.db, "bench", "Backend", "Data", "Platform")
-		leads := benchLeads(b, a, ev, 8)
-		modelstest.Staff(b, a.db, "sam@example.com", models.RoleStaff)
-		tablet := newBrowser(b, tabletW, tabletH, false)
+		a, _, leads, tablet := benchBooth(b, nil)
 		u := a.ts.URL
-		run(b, tablet, "sign in, open the board", signInSteps(u, "sam@example.com"), chromedp.Navigate(u+paths.Event(ev.Slug)),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
 		// typing is the scripted scanner's and the note's keystrokes (one DevTools call each, not
 		// the app's time); enter-to-screen and save-to-next are the app's.
 		var typing, toScreen, toSaved time.Duration
@@ -99,16 +105,9 @@ func BenchmarkCaptureLoop(b *testing.B) {
 	})
 
 	b.Run("offline", func(b *testing.B) {
-		a := newTestApp(b)
-		sw := &offlineSwitch{next: a.ts.Config.Handler}
-		a.ts.Config.Handler = sw
-		ev := modelstest.Event(b, a.db, "bench", "Backend", "Data", "Platform")
-		leads := benchLeads(b, a, ev, 8)
-		modelstest.Staff(b, a.db, "sam@example.com", models.RoleStaff)
-		tablet := newBrowser(b, tabletW, tabletH, false)
+		sw := &offlineSwitch{}
+		a, ev, leads, tablet := benchBooth(b, sw)
 		u := a.ts.URL
-		run(b, tablet, "sign in, open the board", signInSteps(u, "sam@example.com"), chromedp.Navigate(u+paths.Event(ev.Slug)),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
 		waitJS(b, tablet, "service worker", `(async () => { const r = await navigator.serviceWorker.getRegistration(); return !!(r && r.active) })()`)
 		run(b, tablet, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="scan-form"]`)))
 		waitJS(b, tablet, "service worker in control", `!!navigator.serviceWorker.controller`)

@@ -57,20 +57,39 @@ func parsedFilter(q url.Values, ev models.Event) (models.LeadFilter, error) {
 	return f, err
 }
 
-// viewSave saves the current filter under the name typed; the same name replaces the filter.
-func (s *Server) viewSave(c echo.Context) error {
+// filterAction is what every leads-table form that acts on its filter starts from: the event,
+// the filter as the form carried it (q) and parsed (f), and the count the recruiter saw (want).
+type filterAction struct {
+	ev   models.Event
+	q    url.Values
+	f    models.LeadFilter
+	want int64
+}
+
+func (s *Server) filterAction(c echo.Context) (filterAction, error) {
+	var a filterAction
 	ev, err := s.event(c)
 	if err != nil {
-		return err
+		return a, err
 	}
-	q, _, err := filterForm(c)
+	q, want, err := filterForm(c)
 	if err != nil {
-		return err
+		return a, err
 	}
 	f, err := parsedFilter(q, ev)
 	if err != nil {
+		return a, err
+	}
+	return filterAction{ev: ev, q: q, f: f, want: want}, nil
+}
+
+// viewSave saves the current filter under the name typed; the same name replaces the filter.
+func (s *Server) viewSave(c echo.Context) error {
+	a, err := s.filterAction(c)
+	if err != nil {
 		return err
 	}
+	ev, q, f := a.ev, a.q, a.f
 	name := c.FormValue("view_name")
 	v, err := models.NewSavedView(ev.ID, currentUser(c).ID, name, f)
 	if err == nil {
@@ -110,20 +129,13 @@ func (s *Server) viewDelete(c echo.Context) error {
 
 // bulkRate rates every lead of the filter the form carries.
 func (s *Server) bulkRate(c echo.Context) error {
-	ev, err := s.event(c)
+	a, err := s.filterAction(c)
 	if err != nil {
 		return err
 	}
-	q, want, err := filterForm(c)
-	if err != nil {
-		return err
-	}
-	f, err := parsedFilter(q, ev)
-	if err != nil {
-		return err
-	}
+	ev, f := a.ev, a.f
 	rating := c.FormValue("set_rating")
-	n, err := s.store.BulkRate(c.Request().Context(), ev, currentUser(c).ID, f, rating, want)
+	n, err := s.store.BulkRate(c.Request().Context(), ev, currentUser(c).ID, f, rating, a.want)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -140,21 +152,14 @@ func (s *Server) bulkRate(c echo.Context) error {
 
 // bulkTag adds a tag to, or removes it from, every lead of the filter the form carries.
 func (s *Server) bulkTag(c echo.Context) error {
-	ev, err := s.event(c)
+	a, err := s.filterAction(c)
 	if err != nil {
 		return err
 	}
-	q, want, err := filterForm(c)
-	if err != nil {
-		return err
-	}
-	f, err := parsedFilter(q, ev)
-	if err != nil {
-		return err
-	}
+	ev, q, f := a.ev, a.q, a.f
 	tag, op := c.FormValue("set_tag"), c.FormValue("op")
 	remove := op == "remove"
-	n, err := s.store.BulkTag(c.Request().Context(), ev, currentUser(c).ID, f, tag, remove, want)
+	n, err := s.store.BulkTag(c.Request().Context(), ev, currentUser(c).ID, f, tag, remove, a.want)
 	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &ve):
