@@ -56,7 +56,7 @@ func (s *Server) leadPageWith(c echo.Context, ev models.Event, lead models.Lead,
 	}
 	vm := pages.LeadVM{ID: lead.ID, Slug: ev.Slug, Name: lead.DisplayName(), Email: lead.EmailText(), Phone: lead.Phone,
 		Company: lead.Company, Title: lead.Title, LinkedIn: lead.LinkedIn, GitHub: lead.GitHub, CVURL: lead.CVURL,
-		Message: lead.Message, Source: lead.Source, Interests: lead.Interests, Rating: lead.RatingText(),
+		Message: lead.Message, Source: lead.Source, Interests: lead.Interests, Tags: lead.Tags, Rating: lead.RatingText(),
 		Visits: lead.VisitCount, FirstSeen: when(ev, lead.FirstSeenAt), LastSeen: when(ev, lead.LastSeenAt),
 		Unresolved: !lead.Resolved(), Form: form, ScanNext: pages.ScanNextVM{Slug: ev.Slug, ClientID: uuid.NewString()}}
 	if lead.BadgeCode != nil {

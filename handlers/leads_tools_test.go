@@ -294,6 +294,11 @@ func TestBulkRateAndTag(t *testing.T) {
 	if tagged.doc.Find(`#f-tag option[value="follow up"]`).Length() != 1 {
 		t.Error("the tag filter does not offer the tag")
 	}
+	if href, ok := tagged.testid("lead-row").First().Find("a[href^='/leads/']").First().Attr("href"); !ok {
+		t.Error("a tagged row links to no lead page")
+	} else if got := c.get(href).testid("lead-tags").Text(); !strings.Contains(got, "follow up") {
+		t.Errorf("the lead page shows tags %q, want the new tag", got)
+	}
 	gen := c.get("/events/tools/export.csv?tag=follow+up")
 	if !strings.Contains(gen.body, ",follow up,") {
 		t.Error("the generic export has no tags")
