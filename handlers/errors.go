@@ -32,7 +32,7 @@ func candidateError(code int, id string) error { return &candidateErr{code: code
 // isCandidatePath reports whether a path is on the candidate side (its errors are said in the
 // candidate's language, with no way into the staff side).
 func isCandidatePath(p string) bool {
-	for _, prefix := range []string{"/c/", "/thanks/", "/confirm/", "/p/", "/me/"} {
+	for _, prefix := range []string{"/c/", "/thanks/", "/confirm/", "/p/", "/me/", "/u/"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}

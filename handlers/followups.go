@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/outbox"
@@ -132,7 +133,7 @@ func (s *Server) followUpPage(c echo.Context, ev models.Event, f models.LeadFilt
 	}
 	if chosen != nil && form == nil {
 		vals := models.SampleValues(ev, currentUser(c).Name)
-		msg, err := mail.FollowUpMessage("preview", mail.FollowUp{To: "preview@example.com",
+		msg, err := mail.FollowUpMessage("preview", mail.FollowUp{L: s.i18n.For(i18n.Default), To: "preview@example.com",
 			Subject: models.RenderFollowUp(chosen.Subject, vals), Body: models.RenderFollowUp(chosen.Body, vals),
 			Company: ev.Company, Event: ev.Name, UnsubscribeURL: s.baseURL + paths.Unsubscribe(outbox.TestUnsubscribeToken)})
 		if err != nil {

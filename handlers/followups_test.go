@@ -214,3 +214,95 @@ func TestFollowUpToAThousandLeadsHonoursUnsubscribes(t *testing.T) {
 			stats.testid("followup-bounced").Text())
 	}
 }
+
+// A follow-up speaks the lead's language where Boothlead writes it: the footer of the mail (the
+// recruiter's subject and body go out as typed) and the unsubscribe page behind its link, before
+// and after the button. The page's language switch works like on the other candidate pages, and
+// a link that matches no follow-up gets the 404 in the reader's language.
+func TestFollowUpAndUnsubscribeInTheLeadsLanguage(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ev := modelstest.Event(t, a.db, "berlin", "Backend")
+	staff := modelstest.Staff(t, a.db, "grace@booth.example", models.RoleStaff)
+	seedFollowUpLeads(t, a, ev, staff, 2, 0)
+	if err := a.db.Gorm.Exec(`UPDATE leads SET language = 'de' WHERE email = 'lead0000@example.org'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	rec := a.signedIn("rec@example.com", models.RoleRecruiter)
+	p := rec.submit("/events/berlin/follow-up/templates", url.Values{"name": {"Danke"}, "subject": {"Schön, Sie kennengelernt zu haben"},
+		"body": {"Hallo {{name}},\n\ndanke für das Gespräch."}})
+	wantStatus(t, p, http.StatusSeeOther)
+	page := rec.follow(p.location())
+	wantStatus(t, rec.submit(page.testid("followup-send-form").AttrOr("action", ""), url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+	mails := map[string]mailtest.Message{}
+	for _, m := range waitLeadMails(t, a, 2, 30*time.Second) {
+		mails[m.To[0]] = m
+	}
+
+	de, en := mails["lead0000@example.org"], mails["lead0001@example.org"]
+	if de.Subject != "Schön, Sie kennengelernt zu haben" || !strings.Contains(strings.ReplaceAll(de.Text, "\r\n", "\n"), "Hallo Lead 0000 Person,\n\ndanke für das Gespräch.") {
+		t.Fatalf("the recruiter's text changed: %q\n%s", de.Subject, de.Text)
+	}
+	for _, want := range []string{"Sie erhalten diese E-Mail, weil Sie am Stand von " + ev.Company + " bei Event berlin zugestimmt haben",
+		"Abmelden (ein Klick, ohne Einloggen; damit widerrufen Sie diese Einwilligung): " + a.ts.URL + "/u/"} {
+		if !strings.Contains(de.Text, want) {
+			t.Errorf("the German footer lacks %q:\n%s", want, de.Text)
+		}
+	}
+	if !strings.Contains(de.HTML, `lang="de"`) || !strings.Contains(de.HTML, ">Abmelden</a> (ein Klick") || strings.Contains(de.HTML, "Unsubscribe") {
+		t.Errorf("the German HTML footer:\n%s", de.HTML)
+	}
+	if !strings.Contains(en.Text, "You get this mail because you agreed at "+ev.Company+"’s booth") || !strings.Contains(en.Text, "Unsubscribe (one click") {
+		t.Errorf("the English footer:\n%s", en.Text)
+	}
+
+	link := a.path(de.Link(t, a.ts.URL+"/u/"))
+	visitor := a.client()
+	form := visitor.get(link)
+	wantStatus(t, form, http.StatusOK)
+	wantLang(t, form, "de")
+	wantSwitch(t, form, "de")
+	if h := form.testid("unsubscribe").Find("h1").Text(); h != "Keine E-Mails mehr von "+ev.Company+"?" {
+		t.Errorf("the German page asks %q", h)
+	}
+	if v := form.testid("unsubscribe-form").Find(`input[name="lang"]`).AttrOr("value", ""); v != "de" ||
+		form.testid("unsubscribe-form").Find("button").Text() != "Abmelden" {
+		t.Errorf("the form: lang %q, button %q", v, form.testid("unsubscribe-form").Find("button").Text())
+	}
+	fr := visitor.get(link + "?lang=fr")
+	wantStatus(t, fr, http.StatusOK)
+	wantLang(t, fr, "fr")
+	wantSwitch(t, fr, "fr")
+	if h := fr.testid("unsubscribe").Find("h1").Text(); h != "Ne plus recevoir d’e-mails de "+ev.Company+" ?" {
+		t.Errorf("the French page asks %q", h)
+	}
+
+	done := visitor.submit(link, url.Values{"lang": {"de"}})
+	wantStatus(t, done, http.StatusOK)
+	wantLang(t, done, "de")
+	wantSwitch(t, done, "de") // the link still works: it says "done" in another language
+	if h := done.testid("unsubscribed").Text(); h != "Sie sind abgemeldet" ||
+		!strings.Contains(done.body, ev.Company+" schreibt Ihnen zu Event berlin keine E-Mails mehr") {
+		t.Errorf("the German done page: %q", h)
+	}
+	if again := visitor.get(link + "?lang=fr"); again.testid("unsubscribed").Text() != "Vous êtes désabonné·e" {
+		t.Errorf("the link in French after: %q", again.testid("unsubscribed").Text())
+	}
+	// the one-click POST of a mail app keeps its plain answer
+	if oc := a.client().post(link, url.Values{"List-Unsubscribe": {"One-Click"}}); oc.status != http.StatusOK || oc.body != "unsubscribed\n" {
+		t.Errorf("one-click: %d %q", oc.status, oc.body)
+	}
+
+	for lang, want := range map[string]string{"de": "Dieser Abmeldelink ist ungültig.", "fr": "Ce lien de désabonnement n’est pas valide."} {
+		bad := visitor.getLang("/u/1.forged", lang)
+		wantStatus(t, bad, http.StatusNotFound)
+		wantLang(t, bad, lang)
+		if !strings.Contains(bad.body, want) {
+			t.Errorf("the %s 404 does not say %q: %.600s", lang, want, bad.body)
+		}
+	}
+	if bad := visitor.get("/u/1.forged?lang=fr"); bad.status != http.StatusNotFound || !strings.Contains(bad.body, "Ce lien de désabonnement") {
+		t.Errorf("?lang=fr on an unknown link: %d", bad.status)
+	}
+	a.noMissingMessages(t)
+}

@@ -1,9 +1,16 @@
 package mail
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/boothlead/boothlead/i18n"
+)
 
 // FollowUp is a follow-up mail after an event, its placeholders already filled in.
 type FollowUp struct {
+	// L is the language of the footer (the lead's; required). The subject and body are sent as
+	// the recruiter wrote them.
+	L                 *i18n.Localizer
 	To, Subject, Body string
 	Company, Event    string
 	// UnsubscribeURL opens the unsubscribe page and takes the one-click POST (RFC 8058).
@@ -21,10 +28,14 @@ func (f FollowUp) Paragraphs() []string {
 	return out
 }
 
-// FollowUpMessage builds a follow-up: the text as written, a footer that says why it came and
-// how to unsubscribe, and the List-Unsubscribe headers that let mail apps offer it too.
+// FollowUpMessage builds a follow-up: the text as written, a footer in the lead's language that
+// says why it came and how to unsubscribe, and the List-Unsubscribe headers that let mail apps
+// offer it too.
 func FollowUpMessage(id string, d FollowUp) (Message, error) {
-	m, err := render(id, d.To, d.Subject, "followup", "followup", d, nil)
+	if d.L == nil {
+		return Message{}, errNoLanguage
+	}
+	m, err := render(id, d.To, d.Subject, "followup", "followup", d, d.L)
 	if err != nil {
 		return m, err
 	}

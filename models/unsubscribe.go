@@ -51,9 +51,10 @@ func (s *Store) unsubscribeSend(ctx context.Context, token string) (int64, error
 
 // Unsubscription is what the unsubscribe page says.
 type Unsubscription struct {
-	Event   Event
-	Done    bool // the contact consent is withdrawn (now or before)
-	Already bool // it was withdrawn before this request
+	Event    Event
+	Language string // the lead's language; "" when the lead was erased
+	Done     bool   // the contact consent is withdrawn (now or before)
+	Already  bool   // it was withdrawn before this request
 }
 
 // UnsubscribeState tells the unsubscribe page about a token without changing anything.
@@ -83,12 +84,16 @@ func (s *Store) UnsubscribeState(ctx context.Context, token string) (Unsubscript
 		u.Done, u.Already = true, true // erased: nothing is kept to mail
 		return u, nil
 	}
-	var contact bool
-	err = s.ctx(ctx).Raw(`SELECT `+contactConsent+` FROM leads l WHERE l.id = ?`, *row.LeadID).Scan(&contact).Error
+	var lead struct {
+		Contact  bool
+		Language string
+	}
+	err = s.ctx(ctx).Raw(`SELECT `+contactConsent+` AS contact, l.language FROM leads l WHERE l.id = ?`, *row.LeadID).Scan(&lead).Error
 	if err != nil {
 		return u, fmt.Errorf("models: unsubscribe consent: %w", err)
 	}
-	u.Done, u.Already = !contact, !contact
+	u.Language = lead.Language
+	u.Done, u.Already = !lead.Contact, !lead.Contact
 	return u, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/boothlead/boothlead/i18n"
 	"github.com/boothlead/boothlead/mail"
 	"github.com/boothlead/boothlead/models"
 	"github.com/boothlead/boothlead/views/paths"
@@ -35,7 +36,7 @@ func (j *mailJob) buildFollowUp(ctx context.Context, it models.OutboxItem, id st
 		return mail.Message{}, noop, err
 	}
 	vals := d.Values()
-	f := mail.FollowUp{To: *d.Lead.Email, Subject: oneLine(models.RenderFollowUp(d.Template.Subject, vals)),
+	f := mail.FollowUp{L: j.cfg.I18n.For(d.Lead.Language), To: *d.Lead.Email, Subject: oneLine(models.RenderFollowUp(d.Template.Subject, vals)),
 		Body: models.RenderFollowUp(d.Template.Body, vals), Company: d.Event.Company, Event: d.Event.Name,
 		UnsubscribeURL: j.cfg.BaseURL + paths.Unsubscribe(token)}
 	msg, err := mail.FollowUpMessage(id, f)
@@ -64,7 +65,8 @@ func (j *mailJob) buildFollowUpTest(ctx context.Context, it models.OutboxItem, i
 		return mail.Message{}, noop, err
 	}
 	vals := models.SampleValues(ev, u.Name)
-	f := mail.FollowUp{To: u.Email, Subject: "[Test] " + oneLine(models.RenderFollowUp(t.Subject, vals)),
+	// staff get the test send, so its footer is in English like their other mails
+	f := mail.FollowUp{L: j.cfg.I18n.For(i18n.Default), To: u.Email, Subject: "[Test] " + oneLine(models.RenderFollowUp(t.Subject, vals)),
 		Body: models.RenderFollowUp(t.Body, vals), Company: ev.Company, Event: ev.Name,
 		UnsubscribeURL: j.cfg.BaseURL + paths.Unsubscribe(TestUnsubscribeToken)}
 	msg, err := mail.FollowUpMessage(id, f)
