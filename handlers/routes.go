@@ -90,7 +90,7 @@ func (s *Server) routes() []route {
 
 		// the recruiters' workspace
 		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
-		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, nil},
+		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, []echo.MiddlewareFunc{exportGzip()}},
 		{http.MethodGet, "/events/:slug/charts", recruiter, s.charts, nil},
 
 		// candidates (public, capability URLs)
@@ -165,7 +165,7 @@ func (s *Server) router() *echo.Echo {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 512, Skipper: func(c echo.Context) bool {
 		p := c.Request().URL.Path
-		return strings.HasSuffix(p, "/live") || strings.HasSuffix(p, ".png")
+		return strings.HasSuffix(p, "/live") || strings.HasSuffix(p, ".png") || compressedElsewhere(p)
 	}}))
 	e.Use(bodyLimits()...)
 	e.Use(rejectUnreadableAddress)

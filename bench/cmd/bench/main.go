@@ -42,6 +42,7 @@ type options struct {
 	only     string
 	db       string
 	keep     bool
+	sql      string
 }
 
 func main() {
@@ -76,6 +77,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.only, "only", "all", "what to measure: all, checkin, export, pages")
 	fs.StringVar(&o.db, "db", "", "use this database (made by an earlier -keep run) instead of a new one")
 	fs.BoolVar(&o.keep, "keep", false, "keep the database at the end")
+	fs.StringVar(&o.sql, "sql", "", "SQL to run on the bench database before measuring (to try a setting)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
