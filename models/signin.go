@@ -100,7 +100,10 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (S
 	if found {
 		hash = u.PasswordHash
 	}
-	ok := CheckPassword(hash, password) // always exactly one hash, whoever asks
+	ok, err := s.checkPassword(ctx, hash, password) // always exactly one hash, whoever asks
+	if err != nil {
+		return StaffUser{}, err
+	}
 	if !found || !u.Active || !ok {
 		return StaffUser{}, ErrBadLogin
 	}
