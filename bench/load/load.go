@@ -37,6 +37,10 @@ type Config struct {
 	FillTime time.Duration
 	// Timeout bounds one request (default 10 s).
 	Timeout time.Duration
+	// OnAnswer, when set, hears of every POST: the email it sent, the status answered (0 for a
+	// transport error) and how long the answer took. Fault tests use it to know which check-ins
+	// were acknowledged. It is called from the workers' goroutines.
+	OnAnswer func(email string, status int, took time.Duration)
 }
 
 // Result is what a run measured.
@@ -103,8 +107,9 @@ type worker struct {
 	form   form
 	lat    []time.Duration
 	status map[int]int
-	ok     int
-	err    string
+	ok       int
+	err      string
+	onAnswer func(email string, status int, took time.Duration)
 }
 
 // Run drives cfg's load and returns what it measured. It fails only when the form cannot be
@@ -153,6 +158,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, w := range ws {
+		w.onAnswer = cfg.OnAnswer
 		wg.Go(func() { w.run(lctx, cfg.Tag) })
 	}
 	wg.Wait()
@@ -234,11 +240,19 @@ func (w *worker) run(ctx context.Context, tag string) {
 		resp, err := w.client.Do(req)
 		if err != nil {
 			w.fail(0, err)
+			if w.onAnswer != nil {
+				w.onAnswer(v.Get("email"), 0, time.Since(t))
+			}
+			time.Sleep(50 * time.Millisecond) // a refused connection answers at once: do not spin
 			continue
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		_ = resp.Body.Close()
-		w.lat = append(w.lat, time.Since(t))
+		took := time.Since(t)
+		if w.onAnswer != nil {
+			w.onAnswer(v.Get("email"), resp.StatusCode, took)
+		}
+		w.lat = append(w.lat, took)
 		w.status[resp.StatusCode]++
 		if resp.StatusCode == http.StatusSeeOther || resp.StatusCode == http.StatusOK {
 			w.ok++

@@ -487,12 +487,19 @@ func (b *benchRun) checkIns(ctx context.Context) error {
 
 func (b *benchRun) loadRun(ctx context.Context, name, formURL string, s *server) (load.Result, int64, error) {
 	sample := sampleRSS(s.cmd.Process.Pid)
+	cpu := cpuTime(s.cmd.Process.Pid)
 	res, err := load.Run(ctx, load.Config{FormURL: formURL, Workers: b.o.workers, Duration: b.o.duration})
+	cpu = cpuTime(s.cmd.Process.Pid) - cpu
 	_, peak := sample()
 	if err != nil {
 		return res, 0, fmt.Errorf("%s: %w", name, err)
 	}
-	b.r.add("check-in", "%-8s %d workers: %s; peak RSS %s", name, b.o.workers, res, mib(peak))
+	perReq := time.Duration(0)
+	if n := res.OK + res.Errors; n > 0 {
+		perReq = cpu / time.Duration(n)
+	}
+	b.r.add("check-in", "%-8s %d workers: %s; peak RSS %s; server CPU %.1f s (%s a request)", name, b.o.workers, res,
+		mib(peak), cpu.Seconds(), perReq)
 	if res.Errors > 0 {
 		b.r.add("check-in", "%-8s answers by status: %v; first error: %s", name, res.Statuses, res.FirstErr)
 	}
