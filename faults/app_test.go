@@ -121,9 +121,9 @@ func start(t *testing.T, dbURL string, env ...string) *instance {
 	go func() { in.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-in.done
+		err := <-in.done // killed, or ended by the test
 		if t.Failed() {
-			t.Logf("log of %s:\n%s", in.url, logs.String())
+			t.Logf("log of %s (exit: %v):\n%s", in.url, err, logs.String())
 		}
 	})
 	return in

@@ -128,11 +128,11 @@ func (s *Store) checkInFirst(ctx context.Context, ev Event, in LeadInput) (Check
 	case row.VisitID == nil || row.ChangeSeq == nil || row.VisitAt == nil:
 		return CheckInResult{}, false, nil // a known address
 	}
-	s.notifier.send(LeadNotice{EventID: ev.ID, LeadID: row.Lead.ID, Seq: *row.ChangeSeq})
+	s.notifier.send(LeadNotice{EventID: ev.ID, LeadID: row.ID, Seq: *row.ChangeSeq})
 	h := HashToken(thanks)
 	return CheckInResult{
 		Lead: row.Lead,
-		Visit: Visit{ID: *row.VisitID, LeadID: row.Lead.ID, EventID: ev.ID, Source: SourceSelfCheckIn, Typed: typed,
+		Visit: Visit{ID: *row.VisitID, LeadID: row.ID, EventID: ev.ID, Source: SourceSelfCheckIn, Typed: typed,
 			ThanksHash: &h, Code: &code, At: *row.VisitAt, Language: lang},
 		ThanksToken: thanks,
 		Created:     true,

@@ -133,7 +133,7 @@ func (h *Hub) Run(ctx context.Context) {
 		if connected {
 			pause = listenMinPause
 		}
-		wait := pause/2 + rand.N(pause/2+1) // jitter: instances do not reconnect in lockstep
+		wait := pause/2 + rand.N(pause/2+1) //nolint:gosec // jitter, so instances do not reconnect in lockstep: no secret
 		h.log.Warn("live updates: listener lost, reconnecting", slog.String("err", SafeErrorText(err)),
 			slog.Duration("in", wait))
 		select {

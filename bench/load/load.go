@@ -102,11 +102,11 @@ type form struct {
 
 // worker is one simulated phone.
 type worker struct {
-	id     int
-	client *http.Client
-	form   form
-	lat    []time.Duration
-	status map[int]int
+	id       int
+	client   *http.Client
+	form     form
+	lat      []time.Duration
+	status   map[int]int
 	ok       int
 	err      string
 	onAnswer func(email string, status int, took time.Duration)
@@ -193,7 +193,7 @@ func fetchForm(ctx context.Context, c *http.Client, page *url.URL) (form, error)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil || resp.StatusCode != http.StatusOK {
-		return form{}, fmt.Errorf("load: GET the form: status %d, %v", resp.StatusCode, err)
+		return form{}, fmt.Errorf("load: GET the form: status %d: %w", resp.StatusCode, err)
 	}
 	tag := formRe.Find(body)
 	if tag == nil {

@@ -334,7 +334,7 @@ func (b *benchRun) signInAs(ctx context.Context, c *http.Client, email string) e
 func (b *benchRun) weigh(ctx context.Context, c *http.Client, name, path string) error {
 	html, wire, status, err := fetch(ctx, c, b.app.url+path)
 	if err != nil || status != http.StatusOK {
-		return fmt.Errorf("%s: status %d, %v", name, status, err)
+		return fmt.Errorf("%s: status %d: %w", name, status, err)
 	}
 	raw, gz := int64(len(html)), wire
 	assets := 0
@@ -403,7 +403,7 @@ func (b *benchRun) export(ctx context.Context) error {
 			d := time.Since(t)
 			before, peak := sample()
 			if err != nil || status != http.StatusOK {
-				return nil, nil, 0, 0, fmt.Errorf("export: status %d, %v", status, err)
+				return nil, nil, 0, 0, fmt.Errorf("export: status %d: %w", status, err)
 			}
 			raw, wire = int64(len(body)), w
 			if i > 0 {
