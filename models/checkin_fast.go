@@ -106,14 +106,14 @@ func (s *Store) checkInFirst(ctx context.Context, ev Event, in LeadInput) (Check
 	lang := leadLanguage(ev, in)
 	thanks, code := NewToken(thanksTokenBytes), NewToken(codeBytes)
 	var row checkInRow
-	err = s.ctx(ctx).Raw(checkInFirstSQL, map[string]any{
+	err = s.scanOne(ctx, &row, checkInFirstSQL, map[string]any{
 		"event": ev.ID, "key": ev.CheckinKey, "lang": lang, "consent": in.Consent, "pool": in.TalentPool,
 		"ctext": in.ContactTextID, "ptext": in.TalentPoolTextID,
 		"name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company, "title": in.Title,
 		"linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message, "interests": interests,
 		"ptoken": NewToken(personalTokenBytes), "answers": answers, "typed": typedJSON, "thanks": HashToken(thanks),
 		"code": code,
-	}).Scan(&row).Error
+	})
 	switch {
 	case err != nil:
 		return CheckInResult{}, false, fmt.Errorf("models: check in: %w", err)
@@ -137,4 +137,26 @@ func (s *Store) checkInFirst(ctx context.Context, ev Event, in LeadInput) (Check
 		ThanksToken: thanks,
 		Created:     true,
 	}, true, nil
+}
+
+// scanOne runs a statement that returns one row and scans it into dest. gorm's Scan would also
+// write the statement out with every parameter in it, for a logger that asks for it only when a
+// statement is slow: on the check-in's twenty parameters, that was a tenth of its CPU.
+func (s *Store) scanOne(ctx context.Context, dest any, sql string, args ...any) error {
+	db := s.ctx(ctx)
+	rows, err := db.Raw(sql, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return errors.New("models: the statement returned no row")
+	}
+	if err := db.ScanRows(rows, dest); err != nil {
+		return err
+	}
+	return rows.Close()
 }
