@@ -347,7 +347,7 @@ func (b *benchRun) weigh(ctx context.Context, c *http.Client, name, path string)
 		raw += int64(len(body))
 		gz += w
 	}
-	b.r.add("page weight", "%s: HTML %s (%s on the wire), with its %d assets %s (%s gzip)", name, kib(int64(len(html))),
+	b.r.add("page weight", "%s: HTML %s (%s on the wire); with its %d assets %s in all (%s gzip)", name, kib(int64(len(html))),
 		kib(wire), assets, kib(raw), kib(gz))
 	return nil
 }
