@@ -12,6 +12,8 @@ ADDR ?= :8080
 PGPORT_LOCAL ?= 54329
 export PGPORT_LOCAL
 FUZZTIME ?= 30s
+# flags for `make bench` (go run ./bench/cmd/bench -h lists them), e.g. BENCH_FLAGS="-duration 10s -leads 20000"
+BENCH_FLAGS ?=
 TEST_TIMEOUT ?= 20m
 # The race detector needs cgo (a C compiler); without one the tests run without it. Its cost on the
 # 2-core dev machine (warm cache, 4 test packages incl. the browser tests): 45 s vs 33 s, 830 vs 350 MB.
@@ -25,8 +27,8 @@ GOOSE_TAGS := no_clickhouse,no_libsql,no_mssql,no_azuresql,no_mysql,no_sqlite3,n
 TEST_DB := env -u DATABASE_URL scripts/db.sh >/dev/null
 TEST_ENV := env -u DATABASE_URL PGTEST_HOST=127.0.0.1 PGTEST_PORT=$(PGPORT_LOCAL) PGTEST_USER=postgres
 
-.PHONY: help db db-stop mail-stop generate build run check-generated check-committed check-tidy vet test \
-	test-short bench fuzz fmt migration check docker clean
+.PHONY: help db db-stop mail-stop generate build run check-generated check-committed check-tidy vet lint test \
+	test-faults test-short bench bench-go fuzz fmt migration check docker clean
 
 help: ## list the targets
 	@echo "make <target>   (Boothlead)"
@@ -100,7 +102,14 @@ vet: ## gofmt -l must list no file, then go vet ./...
 	echo "go vet ./..."
 	go vet ./...
 
-test: vet check-generated ## what CI runs: vet, check-generated, then every test (local PostgreSQL, chromium, node, LibreOffice)
+lint: ## golangci-lint (a go tool pinned in go.mod; .golangci.yml): staticcheck, gosec and STYLE.md's linters
+	go tool golangci-lint run ./...
+
+# gotestsum prints each test as it ends (so a long package is not minutes of silence) and the
+# failures again at the end; its last line is go test's count of tests run.
+GOTESTSUM := go tool gotestsum --format testname --format-hide-empty-pkg --hide-summary=skipped --
+
+test: vet check-generated lint ## what CI runs: vet, check-generated, lint, then every test, the fault tests included (local PostgreSQL, chromium, node, LibreOffice)
 	@set -x
 	$(TEST_DB)
 	scripts/need.sh /usr/bin/chromium chromium >/dev/null
@@ -108,12 +117,22 @@ test: vet check-generated ## what CI runs: vet, check-generated, then every test
 	scripts/need.sh soffice libreoffice-calc-nogui --no-install-recommends >/dev/null
 	node --test static/js/
 	$(if $(RACE),,echo "test: no C compiler, so no race detector (install gcc for -race)")
-	$(TEST_ENV) go test $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(TEST_ENV) $(GOTESTSUM) $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+test-faults: ## the fault tests only (faults/): Postgres stopped under load, SIGTERM, two instances
+	@set -x
+	$(TEST_DB)
+	$(TEST_ENV) $(GOTESTSUM) -count=1 -timeout 10m ./faults/
 
 test-short: ## go test -short ./... (no database, no browser)
 	env -u DATABASE_URL go test -short ./...
 
-bench: ## benchmarks (-benchmem) against the local PostgreSQL
+bench: ## check-in load (app vs baseline), export vs COPY, RSS, page weight, start: docs/PERFORMANCE.md (~5 min)
+	@set -x
+	$(TEST_DB)
+	$(TEST_ENV) go run ./bench/cmd/bench $(BENCH_FLAGS)
+
+bench-go: ## the Go benchmarks (-benchmem) against the local PostgreSQL
 	@set -x
 	$(TEST_DB)
 	$(TEST_ENV) go test -run '^$$' -bench . -benchmem ./...
@@ -129,8 +148,9 @@ fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	done
 	(( found )) || echo "fuzz: no fuzz targets"
 
-fmt: ## gofmt -w the Go files, templ fmt the views
+fmt: ## gofmt -w the Go files, goimports (golangci-lint fmt), templ fmt the views
 	scripts/gofiles.sh | xargs -0 -r gofmt -w
+	go tool golangci-lint fmt ./...
 	go tool templ fmt -log-level warn .
 
 migration: ## new SQL migration: make migration name=add_lead_tags
@@ -140,7 +160,7 @@ migration: ## new SQL migration: make migration name=add_lead_tags
 	fi
 	go run -tags $(GOOSE_TAGS) $(GOOSE) -s -dir migrations create '$(name)' sql
 
-check: generate check-generated check-committed check-tidy vet test ## before a push: generate, check-generated, check-committed, check-tidy, vet, test
+check: generate check-generated check-committed check-tidy vet test ## before a push: generate, check-generated, check-committed, check-tidy, vet, test (lint included)
 
 docker: ## build the container image boothlead
 	docker build -t boothlead .

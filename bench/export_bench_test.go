@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -80,7 +79,7 @@ func BenchmarkExport100k(b *testing.B) {
 	psql, err := exec.LookPath("psql")
 	copyRun := func() (time.Duration, int64, int64) {
 		cmd := exec.Command(psql, db.URL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
-			`\copy (`+oneLine(copySQL(ev.ID))+`) TO STDOUT WITH (FORMAT csv, HEADER)`)
+			`\copy (`+OneLine(CopySQL(ev.ID))+`) TO STDOUT WITH (FORMAT csv, HEADER)`)
 		return timeProcess(b, cmd)
 	}
 
@@ -145,80 +144,6 @@ func BenchmarkExport100k(b *testing.B) {
 		slices.Min(copyT).Seconds(), mib(float64(copyBytes)), mib(float64(slices.Max(copyRSS))), copyT)
 	b.Logf("  go / copy time: %.2f×   cli / copy time: %.2f×", slices.Min(goT).Seconds()/slices.Min(copyT).Seconds(),
 		slices.Min(cliT).Seconds()/slices.Min(copyT).Seconds())
-}
-
-// seedEvent creates an event with n leads of realistic size (names in several scripts, a
-// message, two conversations with notes and a follow-up, consents) in batches of 5,000.
-func seedEvent(b *testing.B, db modelstest.DB, n int) models.Event {
-	b.Helper()
-	ctx := context.Background()
-	ev := modelstest.Event(b, db, "bench", "Backend (Go)", "Data & ML", "SRE / Platform", "Frontend", "Security")
-	var staff []int64
-	for i := range 4 {
-		staff = append(staff, modelstest.Staff(b, db, fmt.Sprintf("staff%d@example.com", i), models.RoleStaff).ID)
-	}
-	day := time.Date(2026, 11, 25, 0, 0, 0, 0, ev.Location())
-	start := time.Now()
-	for done := 0; done < n; done += 5000 {
-		batch := models.DemoLeads(models.DemoOptions{Leads: min(5000, n-done), Days: []time.Time{day, day.AddDate(0, 0, 1)},
-			Interests: ev.Interests, Staff: staff, Seed: uint64(done + 1)})
-		for i := range batch {
-			l := &batch[i]
-			email := fmt.Sprintf("%d.%s", done+i, l.Email) // unique across batches
-			l.BadgeCode = strings.ReplaceAll(l.BadgeCode, l.Email, email)
-			l.Email = email
-			at := l.FirstSeen
-			l.Conversations = []models.SeedConversation{
-				{StaffID: staff[i%4], At: at.Add(5 * time.Minute), Rating: "warm",
-					Notes: "Strong Go background, asked about on-call.\nWants remote; speaks German and English."},
-				{StaffID: staff[(i+1)%4], At: at.Add(40 * time.Minute), Rating: []string{"hot", "warm", "cold"}[i%3],
-					Notes:    "Met the platform team lead, talked about operators, CRDs and the \"golden path\".",
-					FollowUp: "Send the backend job ad"},
-			}
-		}
-		if err := db.Store.SeedLeads(ctx, ev, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := db.Gorm.Exec("VACUUM ANALYZE").Error; err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("seeded %d leads with %d conversations in %v", n, 2*n, time.Since(start).Round(time.Millisecond))
-	return ev
-}
-
-// copySQL is the generic preset's columns in SQL, for COPY: the same values (names split at the
-// last space, times in the event's zone, the latest consent per purpose, every conversation with
-// its staff member, time, rating, notes and follow-up), without the formula neutralising.
-func copySQL(eventID int64) string {
-	consent := func(purpose string) string {
-		return `LEFT JOIN LATERAL (SELECT CASE WHEN k.withdrawn_at IS NOT NULL THEN 'withdrawn' WHEN k.granted THEN 'yes'
-			ELSE 'no' END AS status, to_char(k.at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS at, t.version,
-			k.captured_by AS by FROM consents k JOIN consent_texts t ON t.id = k.consent_text_id
-			WHERE k.lead_id = l.id AND k.purpose = '` + purpose + `' ORDER BY k.at DESC, k.id DESC LIMIT 1) `
-	}
-	return `SELECT l.id AS "Lead ID", e.name AS "Event",
-		CASE WHEN btrim(l.name) ~ '\s' THEN regexp_replace(btrim(l.name), '\s+\S+$', '') ELSE btrim(l.name) END AS "First Name",
-		CASE WHEN btrim(l.name) ~ '\s' THEN substring(btrim(l.name) from '\S+$') ELSE '' END AS "Last Name",
-		l.name AS "Full Name", l.email AS "Email", l.phone AS "Phone", l.company AS "Company", l.title AS "Title",
-		l.linkedin AS "LinkedIn URL", l.github AS "GitHub URL", l.cv_url AS "CV URL", l.message AS "Message",
-		array_to_string(l.interests, '; ') AS "Interests", l.source AS "Source", l.badge_code AS "Badge Code",
-		l.visit_count AS "Visits", to_char(l.first_seen_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS "First Seen",
-		to_char(l.last_seen_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') AS "Last Seen", l.rating AS "Rating",
-		conv.follow_up AS "Follow-up", kc.status AS "Contact Consent", kc.at AS "Contact Consent At",
-		kc.version AS "Contact Consent Text Version", kp.status AS "Talent Pool Consent",
-		kp.at AS "Talent Pool Consent At", kp.version AS "Talent Pool Consent Text Version",
-		CASE WHEN kc.by IS NULL OR kp.by IS NULL OR kc.by = kp.by THEN coalesce(kc.by, kp.by)
-			ELSE 'contact: ' || kc.by || '; talent_pool: ' || kp.by END AS "Consent Captured By",
-		conv.text AS "Conversations", coalesce(conv.n, 0) AS "Conversation Count"
-	FROM leads l JOIN events e ON e.id = l.event_id ` + consent("contact") + `kc ON true ` + consent("talent_pool") + `kp ON true
-	LEFT JOIN LATERAL (SELECT string_agg(to_char(c.happened_at AT TIME ZONE e.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' ||
-			coalesce(u.name, 'former staff') || coalesce(' [' || c.rating || ']', '') || ': ' ||
-			replace(c.notes, E'\n', E'\n  ') || CASE WHEN c.follow_up <> '' THEN E'\n  Follow-up: ' || c.follow_up ELSE '' END,
-			E'\n' ORDER BY c.happened_at, c.id) AS text, count(*) AS n,
-			(array_agg(c.follow_up ORDER BY c.happened_at DESC, c.id DESC) FILTER (WHERE c.follow_up <> ''))[1] AS follow_up
-		FROM conversations c LEFT JOIN staff_users u ON u.id = c.staff_user_id WHERE c.lead_id = l.id) conv ON true
-	WHERE l.event_id = ` + strconv.FormatInt(eventID, 10) + ` ORDER BY l.first_seen_at DESC, l.id DESC`
 }
 
 // timeProcess runs cmd with its output counted and returns the wall time, the bytes written and
@@ -338,15 +263,28 @@ func sampleHeap() func() uint64 {
 	}
 }
 
-// oneLine joins the lines of a statement for psql's \copy, which takes one line; the
-// statement's string literals hold no line breaks of their own (they write E'\n').
-func oneLine(sql string) string {
-	return regexp.MustCompile(`\n[\t ]*`).ReplaceAllString(sql, " ")
-}
-
 func envInt(k string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(k)); err == nil && n > 0 {
 		return n
 	}
 	return def
+}
+
+// seedEvent creates the benchmark's event with n leads (SeedExportEvent) and its four staff.
+func seedEvent(b *testing.B, db modelstest.DB, n int) models.Event {
+	b.Helper()
+	ev := modelstest.Event(b, db, "bench", ExportInterests...)
+	var staff []int64
+	for i := range 4 {
+		staff = append(staff, modelstest.Staff(b, db, fmt.Sprintf("staff%d@example.com", i), models.RoleStaff).ID)
+	}
+	start := time.Now()
+	if err := SeedExportEvent(context.Background(), db.Store, ev, staff, n); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Gorm.Exec("VACUUM ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d leads with %d conversations in %v", n, 2*n, time.Since(start).Round(time.Millisecond))
+	return ev
 }

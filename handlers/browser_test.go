@@ -67,6 +67,8 @@ func newBrowser(t testing.TB, width, height int64, mobile bool) context.Context 
 }
 
 // newTab opens another tab (same browser, same cookies) with its own viewport.
+//
+//nolint:unused // a helper of the browser tests kept for journeys that need two tabs
 func newTab(t testing.TB, parent context.Context, width, height int64) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(parent)

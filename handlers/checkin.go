@@ -44,7 +44,13 @@ func (s *Server) qrSite(c echo.Context, ev models.Event) checkInSite {
 
 // checkInEvent finds the event behind a booth QR; a wrong or rotated key is a friendly 404.
 func (s *Server) checkInEvent(c echo.Context) (models.Event, error) {
-	ev, err := s.store.EventByCheckinKey(c.Request().Context(), c.Param("key"))
+	lookup := s.store.EventByCheckinKey
+	if c.Request().Method == http.MethodPost {
+		// the check-in's own statement checks the event again, so a cached copy will do; the
+		// form's GET asks the database, so while it is away the page says so at once
+		lookup = s.store.CachedEventByCheckinKey
+	}
+	ev, err := lookup(c.Request().Context(), c.Param("key"))
 	if errors.Is(err, models.ErrNotFound) {
 		l := s.candidateLang(c, "", "")
 		return ev, render(c, http.StatusNotFound, pages.CodeInvalidPage(s.candidateChrome(c, l.T("invalid.title"), l, "")))
@@ -219,6 +225,12 @@ func (s *Server) receiveCheckIn(c echo.Context, ev models.Event, site checkInSit
 
 	in.ContactTextID, in.TalentPoolTextID = st.contactText, st.poolText
 	res, err := s.store.CheckIn(ctx, ev, in)
+	if errors.Is(err, models.ErrEventChanged) {
+		var done bool
+		if res, done, err = s.checkInAgain(c, ev, site, in); done {
+			return res, true, err
+		}
+	}
 	if errors.Is(err, models.ErrConsentTextChanged) {
 		typed.Consent, typed.TalentPool = false, false
 		return show(http.StatusUnprocessableEntity, checkInState{notice: msgTextChanged})

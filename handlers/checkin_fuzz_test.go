@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -57,8 +58,8 @@ func FuzzCheckInForm(f *testing.F) {
 		post := bindCheckIn(form)
 		out, err := models.CheckLead(ev, post.In, true)
 		if err != nil {
-			ve, ok := err.(*models.ValidationError)
-			if !ok {
+			var ve *models.ValidationError
+			if !errors.As(err, &ve) {
 				t.Fatalf("CheckLead returned %T: %v", err, err)
 			}
 			for k, msg := range ve.Fields {

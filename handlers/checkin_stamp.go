@@ -17,7 +17,7 @@ import (
 // with an HMAC key that all instances share (app_secrets). A form sent back faster than a
 // person can fill it is most likely a bot (ASVS V2.4.2 "realistic human timing").
 const (
-	stampSecretName = "checkin_form_stamp"
+	stampSecretName = "checkin_form_stamp" //nolint:gosec // the name the key is stored under, not the key
 	minFillTime     = 2 * time.Second
 	maxFormAge      = 24 * time.Hour
 	stampMACBytes   = 16

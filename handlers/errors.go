@@ -17,17 +17,17 @@ import (
 	"github.com/boothlead/boothlead/views/pages"
 )
 
-// candidateErr is an error answer on the candidate side: its status and a message id, said in
+// candidatePageError is an error answer on the candidate side: its status and a message id, said in
 // the candidate's language.
-type candidateErr struct {
+type candidatePageError struct {
 	code int
 	id   string
 }
 
-func (e *candidateErr) Error() string { return "candidate: " + e.id }
+func (e *candidatePageError) Error() string { return "candidate: " + e.id }
 
 // candidateError makes an error answer for a candidate page.
-func candidateError(code int, id string) error { return &candidateErr{code: code, id: id} }
+func candidateError(code int, id string) error { return &candidatePageError{code: code, id: id} }
 
 // isCandidatePath reports whether a path is on the candidate side (its errors are said in the
 // candidate's language, with no way into the staff side).
@@ -44,7 +44,7 @@ func isCandidatePath(p string) bool {
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	var ve *models.ValidationError
-	var ce *candidateErr
+	var ce *candidatePageError
 	switch {
 	case errors.As(err, &ce):
 		return ce.code
@@ -124,7 +124,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		apiErrorJSON(c, code, msg)
 		return
 	}
-	var ce *candidateErr
+	var ce *candidatePageError
 	if errors.As(err, &ce) || isCandidatePath(c.Request().URL.Path) {
 		l := s.candidateLang(c, "", "")
 		vm.Title, vm.Message = candidateErrorWords(l, code, ce)
@@ -179,7 +179,7 @@ func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // candidateErrorWords is the title and message of a candidate's error page.
-func candidateErrorWords(l *i18n.Localizer, code int, ce *candidateErr) (string, string) {
+func candidateErrorWords(l *i18n.Localizer, code int, ce *candidatePageError) (string, string) {
 	title, msg := "error.title_other", "error.bad_request"
 	switch code {
 	case http.StatusNotFound:

@@ -129,7 +129,9 @@ func TestFollowUpToAThousandLeadsHonoursUnsubscribes(t *testing.T) {
 		}
 		seen[to] = true
 		var i int
-		fmt.Sscanf(to, "lead%04d@example.org", &i)
+		if _, err := fmt.Sscanf(to, "lead%04d@example.org", &i); err != nil {
+			t.Fatalf("a mail to %s, not to a lead", to)
+		}
 		if i >= n {
 			t.Fatalf("%s never agreed to be contacted", to)
 		}
@@ -188,9 +190,10 @@ func TestFollowUpToAThousandLeadsHonoursUnsubscribes(t *testing.T) {
 	page = rec.follow(p.location())
 	wantStatus(t, rec.submit(page.testid("followup-send-form").AttrOr("action", ""), url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 	second := n - len(unsubscribed) - 1
-	all := waitLeadMails(t, a, n+second, 2*time.Minute)
+	waitLeadMails(t, a, n+second, 2*time.Minute)
 	time.Sleep(300 * time.Millisecond)
-	if all = leadMails(a); len(all) != n+second {
+	all := leadMails(a)
+	if len(all) != n+second {
 		t.Fatalf("%d mails in all, want %d", len(all), n+second)
 	}
 	for _, m := range all[n:] {

@@ -83,7 +83,7 @@ func bodyLimits() []echo.MiddlewareFunc {
 }
 
 func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{ //nolint:gosec // G101 takes the cookie's name for a credential
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		CookieName:     "boothlead_csrf",
 		CookiePath:     "/",

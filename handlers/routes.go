@@ -91,7 +91,7 @@ func (s *Server) routes() []route {
 
 		// the recruiters' workspace
 		{http.MethodGet, "/events/:slug/leads", recruiter, s.leadsTable, nil},
-		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, nil},
+		{http.MethodGet, "/events/:slug/export.csv", recruiter, s.exportCSV, []echo.MiddlewareFunc{exportGzip()}},
 		{http.MethodGet, "/events/:slug/export.xlsx", recruiter, s.exportXLSX, nil},
 		{http.MethodPost, "/events/:slug/views", recruiter, s.viewSave, nil},
 		{http.MethodPost, "/events/:slug/views/:id/delete", recruiter, s.viewDelete, nil},
@@ -171,7 +171,7 @@ func (s *Server) router() *echo.Echo {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 512, Skipper: func(c echo.Context) bool {
 		p := c.Request().URL.Path
-		return strings.HasSuffix(p, "/live") || strings.HasSuffix(p, ".png")
+		return strings.HasSuffix(p, "/live") || strings.HasSuffix(p, ".png") || compressedElsewhere(p)
 	}}))
 	e.Use(bodyLimits()...)
 	e.Use(rejectUnreadableAddress)

@@ -129,6 +129,9 @@ func newServer(d Deps) *Server {
 		i18n:          d.I18n,
 	}
 	s.kioskShow.Store(int64(kioskShowTime))
+	if d.Live != nil && d.Store != nil {
+		d.Live.OnConfigChange(d.Store.ForgetEvent) // another instance changed an event: drop our cached copy
+	}
 	if s.i18n == nil {
 		b, err := i18n.New()
 		if err != nil {

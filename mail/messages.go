@@ -122,6 +122,7 @@ func funcs(l *i18n.Localizer) map[string]any {
 			return "> " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n> ")
 		},
 		"btn": func(url, label string) htmltemplate.HTML {
+			//nolint:gosec // every value in it goes through HTMLEscapeString
 			return htmltemplate.HTML(`<p style="margin:20px 0;"><a href="` + htmltemplate.HTMLEscapeString(url) +
 				`" style="display:inline-block;background:#1b5e20;color:#ffffff;text-decoration:none;font-weight:600;` +
 				`padding:12px 20px;border-radius:6px;">` + htmltemplate.HTMLEscapeString(label) + `</a></p>` +

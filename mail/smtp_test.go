@@ -107,7 +107,7 @@ func TestSendOverSMTPWithAuthAndSTARTTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = s.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}) //nolint:gosec // a test server's own certificate
+	s = s.WithTLSConfig(&tls.Config{InsecureSkipVerify: true}) // a test server's own certificate
 	if err := s.Send(context.Background(), message("zoe@example.com")); err != nil {
 		t.Fatal(err)
 	}

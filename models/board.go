@@ -69,7 +69,7 @@ func (s *Store) CountLeads(ctx context.Context, eventID int64) (int64, error) {
 // candidate on their private page). Consents are not touched here.
 func (s *Store) UpdateLead(ctx context.Context, actorID int64, l Lead, in LeadInput) (Lead, error) {
 	var out Lead
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		answers := l.Answers // a form without the questions leaves the answers as they are
 		if in.Answers != nil {
 			answers = in.Answers
@@ -108,7 +108,7 @@ func (s *Store) DeleteLead(ctx context.Context, actorID int64, l Lead, by string
 
 // WithdrawConsents marks a lead's consents for the given purposes as withdrawn now.
 func (s *Store) WithdrawConsents(ctx context.Context, l Lead, purposes []string) error {
-	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Exec(`UPDATE consents SET withdrawn_at = now() WHERE lead_id = ? AND withdrawn_at IS NULL
 			AND purpose IN ?`, l.ID, purposes).Error
 		if err != nil {

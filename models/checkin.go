@@ -127,14 +127,12 @@ func consentsWanted(tx *gorm.DB, leadID string, in LeadInput, texts ConsentTexts
 	return out, nil
 }
 
-// CheckIn records a candidate's self check-in. A new address makes a lead with the consents
-// given and queues the mail with the private link. A known address (any letter case) counts a
-// visit and keeps what was typed; what differs from the stored details and the consents ticked
-// anew wait for the confirm link that the queued mail carries. Concurrent identical check-ins
-// land on one lead (the unique index).
-func (s *Store) CheckIn(ctx context.Context, ev Event, in LeadInput) (CheckInResult, error) {
+// checkInTx records a self check-in statement by statement in one transaction: the path of a
+// repeat (an address already known at the event), which compares what was typed with what is
+// stored. See CheckIn.
+func (s *Store) checkInTx(ctx context.Context, ev Event, in LeadInput) (CheckInResult, error) {
 	var res CheckInResult
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		texts, err := currentConsentTexts(tx, ev.ID, leadLanguage(ev, in))
 		if err != nil {
 			return err
@@ -213,7 +211,7 @@ func insertVisit(tx *gorm.DB, v *Visit, thanksToken string) error {
 func (s *Store) AddWalkIn(ctx context.Context, ev Event, staffID int64, in LeadInput) (Lead, bool, error) {
 	var lead Lead
 	created := false
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if in.ClientID != "" {
 			l, found, err := capturedLead(tx, in.ClientID)
 			if err != nil || found {
@@ -291,7 +289,7 @@ func (s *Store) RecordVerbalConsent(ctx context.Context, staffID int64, l Lead, 
 		return l, err
 	}
 	var out Lead
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if in.ClientID != "" {
 			l, found, err := capturedLead(tx, in.ClientID)
 			if err != nil || found {

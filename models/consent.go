@@ -137,9 +137,10 @@ func (s *Store) CurrentConsentTexts(ctx context.Context, eventID int64) (Consent
 }
 
 // ConsentTextsIn returns the latest wording of each purpose in lang, or, for a purpose without a
-// text in lang, in the event's default language (then English).
+// text in lang, in the event's default language (then English). Cached (see cache.go): a
+// check-in checks the texts it records against the database itself.
 func (s *Store) ConsentTextsIn(ctx context.Context, eventID int64, lang string) (ConsentTexts, error) {
-	return currentConsentTexts(s.ctx(ctx), eventID, lang)
+	return s.cachedConsentTexts(ctx, eventID, lang)
 }
 
 // currentConsentTexts picks, per purpose, the newest version in lang, else in the event's

@@ -97,7 +97,7 @@ func NewConversation(ev Event, lead Lead, staffID int64, in ConversationInput, n
 func (s *Store) AddConversation(ctx context.Context, ev Event, c Conversation) (Conversation, bool, error) {
 	var out Conversation
 	created := false
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if c.Corrects != nil {
 			var n int64
 			if err := tx.Model(&Conversation{}).Where("id = ? AND lead_id = ?", *c.Corrects, c.LeadID).Count(&n).Error; err != nil {

@@ -238,7 +238,7 @@ func (s *Store) UpdateEventWith(ctx context.Context, actorID int64, ev Event, w 
 	if ev.Language == "" {
 		ev.Language = "en"
 	}
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.changeEvent(ctx, ev.ID, func(tx *gorm.DB) error {
 		err := tx.Model(&ev).Select("Slug", "Name", "Company", "Venue", "StartsOn", "EndsOn", "TimeZone",
 			"Interests", "Status", "RetentionDays", "Language").Updates(&ev).Error
 		if isDuplicate(err) {
@@ -261,7 +261,7 @@ func (s *Store) UpdateEventWith(ctx context.Context, actorID int64, ev Event, w 
 // RotateCheckinKey gives the event a new check-in key: the old booth QR stops working.
 func (s *Store) RotateCheckinKey(ctx context.Context, actorID, eventID int64) (Event, error) {
 	var ev Event
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.changeEvent(ctx, eventID, func(tx *gorm.DB) error {
 		res := tx.Model(&Event{}).Where("id = ?", eventID).
 			Updates(map[string]any{"checkin_key": NewToken(24), "updated_at": gorm.Expr("now()")})
 		if res.Error != nil {
@@ -289,6 +289,15 @@ func (s *Store) EventByCheckinKey(ctx context.Context, key string) (Event, error
 		return Event{}, ErrNotFound
 	}
 	return s.eventWhere(ctx, "checkin_key = ?", key)
+}
+
+// CachedEventByCheckinKey is EventByCheckinKey through the cache (cache.go), for the check-in's
+// POST: its statement checks that the event still takes check-ins under key.
+func (s *Store) CachedEventByCheckinKey(ctx context.Context, key string) (Event, error) {
+	if key == "" {
+		return Event{}, ErrNotFound
+	}
+	return s.cachedEventByKey(ctx, key)
 }
 
 func (s *Store) eventWhere(ctx context.Context, where string, arg any) (Event, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 )
 
@@ -97,6 +98,7 @@ func (s *Store) ExportLeads(ctx context.Context, eventID int64, f LeadFilter, ba
 type exportBatch struct {
 	leads []ExportLead
 	ids   StringList
+	uuids []pgtype.UUID // ids as a native uuid[] parameter (pgarray.go), reused
 	index map[string]int
 	convs []ExportConversation
 	cons  []ExportConsent
@@ -159,12 +161,19 @@ func (b *exportBatch) load(tx *gorm.DB, eventID int64, f LeadFilter, c leadCurso
 	return n, last, nil
 }
 
+// idArray is the batch's lead ids as a uuid[] parameter.
+func (b *exportBatch) idArray() pgtype.Array[pgtype.UUID] {
+	a := uuidArray(b.ids, b.uuids)
+	b.uuids = a.Elements
+	return a
+}
+
 // loadConversations reads the conversations of the batch's leads into one buffer and gives each
 // lead its slice of it.
 func (b *exportBatch) loadConversations(tx *gorm.DB, n int) error {
 	rows, err := tx.Raw(`SELECT c.lead_id, coalesce(u.name, 'former staff'), c.happened_at, coalesce(c.rating, ''),
 		c.notes, c.follow_up FROM conversations c LEFT JOIN staff_users u ON u.id = c.staff_user_id
-		WHERE c.lead_id = ANY(?::uuid[]) ORDER BY c.lead_id, c.happened_at, c.id`, b.ids).Rows()
+		WHERE c.lead_id = ANY(?::uuid[]) ORDER BY c.lead_id, c.happened_at, c.id`, b.idArray()).Rows()
 	if err != nil {
 		return fmt.Errorf("models: export conversations: %w", err)
 	}
@@ -198,7 +207,7 @@ func (b *exportBatch) loadConversations(tx *gorm.DB, n int) error {
 func (b *exportBatch) loadConsents(tx *gorm.DB, n int) error {
 	rows, err := tx.Raw(`SELECT c.lead_id, c.purpose, c.granted, t.version, t.sha256, c.captured_by, c.at,
 		c.withdrawn_at FROM consents c JOIN consent_texts t ON t.id = c.consent_text_id
-		WHERE c.lead_id = ANY(?::uuid[]) ORDER BY c.lead_id, c.at, c.id`, b.ids).Rows()
+		WHERE c.lead_id = ANY(?::uuid[]) ORDER BY c.lead_id, c.at, c.id`, b.idArray()).Rows()
 	if err != nil {
 		return fmt.Errorf("models: export consents: %w", err)
 	}

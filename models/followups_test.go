@@ -17,7 +17,7 @@ func TestFollowUpTemplatesCheckTheirPlaceholders(t *testing.T) {
 		subject, body, field, want string
 	}{
 		{"Hi {{name}}", "Hello {{ first_name }}, {{staff}} says {{follow_up}} — {{event}}, {{our_company}}, {{company}}", "", ""},
-		{"Hi {{nmae}}", "x", "subject", "Unknown placeholder {{nmae}}"},
+		{"Hi {{nmae}}", "x", "subject", "Unknown placeholder {{nmae}}"}, //nolint:misspell // a misspelt placeholder is the case
 		{"Hi", "Hello {{name}", "body", "not written right"},
 		{"Hi", "Hello name}}", "body", "not written right"},
 		{"Hi\nthere", "x", "subject", "control characters"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -14,11 +15,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// Postgres NOTIFY channels. Notifying inside the write's transaction means listeners hear of it
-// only once it is committed, and on every app instance.
+// Postgres NOTIFY channels. Lead changes are announced right after their transaction commits
+// (notify.go); revocations and settings changes inside theirs. Either way listeners hear of a
+// change only once it is committed, and on every app instance.
 const (
-	leadChannel    = "boothlead_leads"   // a lead of an event was created or changed
+	leadChannel    = "boothlead_leads"   // leads of an event were created or changed
 	revokedChannel = "boothlead_revoked" // sessions or devices were ended: open streams re-check theirs
+	configChannel  = "boothlead_config"  // an event's settings, consent texts or questions changed
 )
 
 // LeadNotice says that a lead of an event was created or changed; Seq numbers the change (the
@@ -29,16 +32,30 @@ type LeadNotice struct {
 	Seq     int64  `json:"seq"`
 }
 
-// notifyLead records a change of a lead in the change log and announces it.
+// notifyLead records a change of a lead in the change log and announces it: after commit when tx
+// belongs to a Store.write, else (a write not converted yet) inside tx.
 func notifyLead(tx *gorm.DB, eventID int64, leadID string) error {
 	var seq int64
 	if err := tx.Raw(`INSERT INTO lead_changes (event_id, lead_id) VALUES (?, ?) RETURNING id`, eventID, leadID).
 		Row().Scan(&seq); err != nil {
 		return fmt.Errorf("models: record lead change: %w", err)
 	}
+	if p := pendingFrom(tx); p != nil {
+		p.add(LeadNotice{EventID: eventID, LeadID: leadID, Seq: seq})
+		return nil
+	}
 	b, _ := json.Marshal(LeadNotice{EventID: eventID, LeadID: leadID, Seq: seq})
 	if err := tx.Exec("SELECT pg_notify(?, ?)", leadChannel, string(b)).Error; err != nil {
 		return fmt.Errorf("models: notify lead change: %w", err)
+	}
+	return nil
+}
+
+// notifyConfig tells every instance that an event's settings, consent texts or questions
+// changed, so each drops what it cached of the event (cache.go).
+func notifyConfig(tx *gorm.DB, eventID int64) error {
+	if err := tx.Exec("SELECT pg_notify(?, ?)", configChannel, strconv.FormatInt(eventID, 10)).Error; err != nil {
+		return fmt.Errorf("models: notify settings change: %w", err)
 	}
 	return nil
 }
@@ -75,6 +92,26 @@ type Hub struct {
 	closed bool
 	ready  chan struct{}
 	once   sync.Once
+	// onConfig hears of settings changes: an event's id, or 0 for "any event" after the listener
+	// reconnected (it may have missed some)
+	onConfig []func(eventID int64)
+}
+
+// OnConfigChange registers fn to hear of every event whose settings, consent texts or questions
+// changed on any instance (eventID 0: any of them may have; after the listener reconnected).
+func (h *Hub) OnConfigChange(fn func(eventID int64)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onConfig = append(h.onConfig, fn)
+}
+
+func (h *Hub) configChanged(eventID int64) {
+	h.mu.Lock()
+	fns := append([]func(int64){}, h.onConfig...)
+	h.mu.Unlock()
+	for _, fn := range fns {
+		fn(eventID)
+	}
 }
 
 // NewHub returns a hub that will listen on the database at url once Run is called.
@@ -96,7 +133,7 @@ func (h *Hub) Run(ctx context.Context) {
 		if connected {
 			pause = listenMinPause
 		}
-		wait := pause/2 + rand.N(pause/2+1) // jitter: instances do not reconnect in lockstep
+		wait := pause/2 + rand.N(pause/2+1) //nolint:gosec // jitter, so instances do not reconnect in lockstep: no secret
 		h.log.Warn("live updates: listener lost, reconnecting", slog.String("err", SafeErrorText(err)),
 			slog.Duration("in", wait))
 		select {
@@ -116,9 +153,10 @@ func (h *Hub) listen(ctx context.Context) (connected bool, err error) {
 		return false, err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+leadChannel+"; LISTEN "+revokedChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+leadChannel+"; LISTEN "+revokedChannel+"; LISTEN "+configChannel); err != nil {
 		return false, err
 	}
+	h.configChanged(0) // settings changed while nobody listened would go unnoticed
 	h.once.Do(func() { close(h.ready) })
 	// Whatever was announced while no connection listened is lost: every stream catches up from
 	// the change log, and re-checks its session in case a revocation was among it.
@@ -142,9 +180,12 @@ func (h *Hub) listen(ctx context.Context) (connected bool, err error) {
 		case revokedChannel:
 			h.broadcast(func(s *Subscription) { signal(s.recheck) })
 		case leadChannel:
-			var notice LeadNotice
-			if json.Unmarshal([]byte(n.Payload), &notice) == nil {
+			for _, notice := range parseLeadNotices(n.Payload) {
 				h.publish(notice)
+			}
+		case configChannel:
+			if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				h.configChanged(id)
 			}
 		}
 	}

@@ -174,8 +174,8 @@ func ParseLeadFilter(q url.Values, ev Event) (LeadFilter, error) {
 	default:
 		e.add("source", "Choose self check-in, badge scan or added by staff.")
 	}
-	switch s := strings.TrimSpace(q.Get("staff")); {
-	case s == "" || s == StaffNone:
+	switch s := strings.TrimSpace(q.Get("staff")); s {
+	case "", StaffNone:
 		f.Staff = s
 	default:
 		if id, err := strconv.ParseInt(s, 10, 64); err != nil || id <= 0 {

@@ -89,7 +89,7 @@ var changeColumns = map[string]string{"name": "name", "phone": "phone", "company
 // VisitByConfirmLink.
 func (s *Store) ConfirmVisit(ctx context.Context, token string) (Lead, error) {
 	var lead Lead
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var link struct {
 			LeadID  string
 			VisitID int64

@@ -8,8 +8,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// Questions returns an event's custom questions in form order.
+// Questions returns an event's custom questions in form order (cached: see cache.go).
 func (s *Store) Questions(ctx context.Context, eventID int64) ([]Question, error) {
+	return s.cachedQuestions(ctx, eventID)
+}
+
+func (s *Store) loadQuestions(ctx context.Context, eventID int64) ([]Question, error) {
 	var qs []Question
 	if err := s.ctx(ctx).Where("event_id = ?", eventID).Order("position, id").Find(&qs).Error; err != nil {
 		return nil, fmt.Errorf("models: questions: %w", err)
@@ -33,7 +37,7 @@ func (s *Store) QuestionByID(ctx context.Context, eventID, id int64) (Question, 
 // AddQuestion puts a new question at the end of an event's form.
 func (s *Store) AddQuestion(ctx context.Context, actorID int64, ev Event, q Question) (Question, error) {
 	q.EventID = ev.ID
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.changeEvent(ctx, ev.ID, func(tx *gorm.DB) error {
 		// one writer at a time per event, so positions and the count stay right
 		if err := tx.Exec("SELECT 1 FROM events WHERE id = ? FOR UPDATE", ev.ID).Error; err != nil {
 			return fmt.Errorf("models: lock event: %w", err)
@@ -61,7 +65,7 @@ func (s *Store) AddQuestion(ctx context.Context, actorID int64, ev Event, q Ques
 
 // UpdateQuestion saves a question's label, options, required flag and translations.
 func (s *Store) UpdateQuestion(ctx context.Context, actorID int64, q Question) error {
-	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.changeEvent(ctx, q.EventID, func(tx *gorm.DB) error {
 		err := tx.Model(&q).Select("Label", "Options", "Translations", "Required").Updates(&q).Error
 		if err != nil {
 			return fmt.Errorf("models: update question: %w", err)
@@ -72,7 +76,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, actorID int64, q Question) e
 
 // MoveQuestion moves a question one place up (delta -1) or down (+1) on the form.
 func (s *Store) MoveQuestion(ctx context.Context, actorID int64, q Question, delta int) error {
-	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.changeEvent(ctx, q.EventID, func(tx *gorm.DB) error {
 		var qs []Question
 		if err := tx.Where("event_id = ?", q.EventID).Order("position, id").Find(&qs).Error; err != nil {
 			return fmt.Errorf("models: questions: %w", err)
@@ -111,7 +115,7 @@ func (s *Store) CountAnswers(ctx context.Context, q Question) (int64, error) {
 // DeleteQuestion removes a question from its event's form, and its answers from every lead (and
 // from what visits typed): nothing is kept that nobody can see any more.
 func (s *Store) DeleteQuestion(ctx context.Context, actorID int64, q Question) error {
-	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.changeEvent(ctx, q.EventID, func(tx *gorm.DB) error {
 		if err := tx.Exec(`DELETE FROM questions WHERE id = ?`, q.ID).Error; err != nil {
 			return fmt.Errorf("models: delete question: %w", err)
 		}

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"slices"
 	"testing"
@@ -25,7 +26,7 @@ func TestNewQuestionValidates(t *testing.T) {
 	} {
 		q, err := models.NewQuestion(tc.in)
 		var keys []string
-		if ve, ok := err.(*models.ValidationError); ok {
+		if ve := (*models.ValidationError)(nil); errors.As(err, &ve) {
 			for k := range ve.Fields {
 				keys = append(keys, k)
 			}
@@ -59,8 +60,8 @@ func TestCheckAnswers(t *testing.T) {
 		t.Errorf("answers %v, want %v", got, want)
 	}
 	_, err = models.CheckAnswers(qs, models.Answers{"level": {"A", "B"}, "where": {"W"}, "visa": {"maybe"}, "grad": {"\x00"}})
-	ve, ok := err.(*models.ValidationError)
-	if !ok {
+	var ve *models.ValidationError
+	if !errors.As(err, &ve) {
 		t.Fatalf("no validation error: %v", err)
 	}
 	for field, id := range map[string]string{"q.level": "err.only_one", "q.where": "err.choice", "q.visa": "err.yesno",
@@ -70,7 +71,7 @@ func TestCheckAnswers(t *testing.T) {
 		}
 	}
 	_, err = models.CheckAnswers(qs, models.Answers{})
-	if ve, ok := err.(*models.ValidationError); !ok || ve.Problems["q.grad"].ID != "err.answer_required" {
+	if ve := (*models.ValidationError)(nil); !errors.As(err, &ve) || ve.Problems["q.grad"].ID != "err.answer_required" {
 		t.Errorf("a required question left out: %v", err)
 	}
 }
@@ -78,11 +79,11 @@ func TestCheckAnswers(t *testing.T) {
 // Answer filters survive the trip through a URL (the table's links, the export link).
 func TestLeadFilterAnswers(t *testing.T) {
 	ev := models.Event{TimeZone: "UTC"}
-	f, err := models.ParseLeadFilter(url.Values{"a.level": {"Senior"}, "t.grad_year": {"20"}, "a.Bad Key": {"x"}}, ev)
+	_, err := models.ParseLeadFilter(url.Values{"a.level": {"Senior"}, "t.grad_year": {"20"}, "a.Bad Key": {"x"}}, ev)
 	if err == nil {
 		t.Error("a filter on a malformed key was accepted")
 	}
-	f, err = models.ParseLeadFilter(url.Values{"a.level": {"Senior"}, "t.grad_year": {"20"}, "a.empty": {""}}, ev)
+	f, err := models.ParseLeadFilter(url.Values{"a.level": {"Senior"}, "t.grad_year": {"20"}, "a.empty": {""}}, ev)
 	if err != nil || !f.Active() || len(f.Answers) != 2 {
 		t.Fatalf("filter %+v, %v", f, err)
 	}

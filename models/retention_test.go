@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -42,7 +43,7 @@ func TestPurgeAppliesRetention(t *testing.T) {
 	if res, err = db.Store.Purge(ctx, false); err != nil || res.Leads != 1 {
 		t.Fatalf("purge: %+v, %v", res, err)
 	}
-	if _, err := db.Store.LeadByID(ctx, gone.ID); err != models.ErrNotFound {
+	if _, err := db.Store.LeadByID(ctx, gone.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Error("the expired lead is still there")
 	}
 	for _, l := range []models.Lead{pool, kept} {

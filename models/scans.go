@@ -44,7 +44,7 @@ func (s *Store) ResolveScan(ctx context.Context, ev Event, staffID int64, in Sca
 		return Lead{}, false, &ValidationError{Fields: map[string]string{"code": "This form is missing its capture id; reload the page and try again."}}
 	}
 	var lead upserted
-	err := s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		err := tx.Raw(`SELECT l.* FROM scans s JOIN leads l ON l.id = s.lead_id WHERE s.client_id = ?`, in.ClientID).Take(&lead.Lead).Error
 		if err == nil {
 			return nil

@@ -199,7 +199,11 @@ func (s *Store) ChangePassword(ctx context.Context, id, keep int64, current, nex
 		return err
 	}
 	e := newErrs()
-	if !CheckPassword(u.PasswordHash, current) {
+	ok, err := s.checkPassword(ctx, u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		e.add("current_password", "That is not your current password.")
 	}
 	validPassword(e, "new_password", next)

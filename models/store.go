@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,17 +20,31 @@ import (
 type Store struct {
 	db              *gorm.DB
 	consentDefaults ConsentDefaults
+	notifier        *notifier     // announces lead changes after commit (notify.go)
+	cache           *lookupCache  // the check-in's hot lookups (cache.go)
+	hashing         chan struct{} // bounds the password hashes computed at once (password.go)
 }
 
 // NewStore returns a Store on db.
 func NewStore(db *gorm.DB, opts ...StoreOption) *Store {
 	dummyHash() // made now, so the first sign-in with an unknown email costs no more than others
-	s := &Store{db: db}
+	s := &Store{db: db, notifier: newNotifier(db), cache: newLookupCache(DefaultCacheTTL),
+		hashing: make(chan struct{}, runtime.NumCPU())}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
+
+// WithCacheTTL sets how long the check-in's cached lookups are used at most (DefaultCacheTTL);
+// 0 turns the cache off.
+func WithCacheTTL(ttl time.Duration) StoreOption {
+	return func(s *Store) { s.cache = newLookupCache(ttl) }
+}
+
+// FlushNotices waits until the lead changes committed so far have been announced to the live
+// boards (they are sent right after each commit, in the background).
+func (s *Store) FlushNotices() { s.notifier.flush() }
 
 // GormConfig is the gorm configuration every handle uses, logging to stderr (see GormConfigLog).
 func GormConfig() *gorm.Config {

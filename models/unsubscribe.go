@@ -106,7 +106,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string) (Unsubscription, 
 		return u, err
 	}
 	sendID, _ := s.unsubscribeSend(ctx, token)
-	err = s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		var leadID *string
 		err := tx.Raw(`UPDATE followup_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE id = ?
 			RETURNING lead_id`, sendID).Scan(&leadID).Error

@@ -144,9 +144,9 @@ func atsError(err error) error {
 	}
 	switch {
 	case !e.Retry:
-		return &giveUp{reason: e.Error(), err: e}
+		return &giveUpError{reason: e.Error(), err: e}
 	case e.After > 0:
-		return &retryAt{at: time.Now().Add(e.After), reason: e.Error()}
+		return &retryAtError{at: time.Now().Add(e.After), reason: e.Error()}
 	}
 	return e
 }
@@ -154,7 +154,7 @@ func atsError(err error) error {
 // fail records why an attempt failed on the lead's sync (the lead page shows it) and returns err
 // for the outbox to retry or give up.
 func (j *atsJob) fail(ctx context.Context, syncID int64, err error) error {
-	var g *giveUp
+	var g *giveUpError
 	final := errors.As(err, &g)
 	if rerr := j.cfg.Store.ATSPushFailed(context.WithoutCancel(ctx), syncID, ats.Mask(err.Error()), final); rerr != nil {
 		j.cfg.Log.Error("ats: failure not recorded", slog.Int64("sync_id", syncID), slog.String("err", rerr.Error()))

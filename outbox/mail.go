@@ -28,7 +28,7 @@ func (j *mailJob) do(ctx context.Context, it models.OutboxItem) error {
 	cleanup()
 	var se *mail.SendError
 	if errors.As(err, &se) && se.Permanent {
-		return &giveUp{reason: se.Error(), err: se}
+		return &giveUpError{reason: se.Error(), err: se}
 	}
 	return err
 }

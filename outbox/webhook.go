@@ -107,7 +107,7 @@ func (j *webhookJob) do(ctx context.Context, it models.OutboxItem) error {
 	case paused:
 		return dropped("the webhook was paused: it kept failing")
 	case after > 0:
-		return &retryAt{at: time.Now().Add(min(after, time.Hour)), reason: postErr.Error()}
+		return &retryAtError{at: time.Now().Add(min(after, time.Hour)), reason: postErr.Error()}
 	}
 	return postErr
 }

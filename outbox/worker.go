@@ -50,32 +50,32 @@ type Config struct {
 type job interface {
 	// family is the kinds' prefix this job takes ("mail.").
 	family() string
-	// do does a claimed row's work: nil when done; a *giveUp when it never can be; a *retryAt to
+	// do does a claimed row's work: nil when done; a *giveUpError when it never can be; a *retryAtError to
 	// try again no earlier than a time; any other error to try again after the backoff.
 	do(ctx context.Context, it models.OutboxItem) error
 	// settled learns how a row ended: failure is nil when it was done, else why it was given up.
 	settled(ctx context.Context, it models.OutboxItem, failure error)
 }
 
-// giveUp ends a row at once: it cannot be done and never will be (its lead withdrew the consent
+// giveUpError ends a row at once: it cannot be done and never will be (its lead withdrew the consent
 // it needs, the server refused the address for good, the receiver was deleted).
-type giveUp struct {
+type giveUpError struct {
 	reason string
 	err    error // the cause, when there is one (a permanent SMTP refusal)
 }
 
-func (g *giveUp) Error() string { return g.reason }
-func (g *giveUp) Unwrap() error { return g.err }
+func (g *giveUpError) Error() string { return g.reason }
+func (g *giveUpError) Unwrap() error { return g.err }
 
-func dropped(reason string) error { return &giveUp{reason: reason} }
+func dropped(reason string) error { return &giveUpError{reason: reason} }
 
-// retryAt asks to try again no earlier than at (the other side asked to wait).
-type retryAt struct {
+// retryAtError asks to try again no earlier than at (the other side asked to wait).
+type retryAtError struct {
 	at     time.Time
 	reason string
 }
 
-func (r *retryAt) Error() string { return r.reason }
+func (r *retryAtError) Error() string { return r.reason }
 
 // Worker does one family of outbox rows.
 type Worker struct {
@@ -124,7 +124,7 @@ func DefaultBackoff(attempts int) time.Duration {
 		d *= 2
 	}
 	d = min(d, time.Hour)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64())) //nolint:gosec // jitter of a retry: no secret
 }
 
 // Nudge asks the worker to look for work now (a row was just queued on this instance).
@@ -178,8 +178,8 @@ func (w *Worker) handle(ctx context.Context, it models.OutboxItem) {
 	cancel()
 	// the row's fate is recorded even while shutting down
 	bg := context.WithoutCancel(ctx)
-	var g *giveUp
-	var ra *retryAt
+	var g *giveUpError
+	var ra *retryAtError
 	switch {
 	case err == nil:
 		if err := w.cfg.Store.OutboxSent(bg, it.ID); err != nil {
@@ -198,7 +198,7 @@ func (w *Worker) handle(ctx context.Context, it models.OutboxItem) {
 	}
 	reason := mail.MaskAddresses(err.Error())
 	if time.Since(it.CreatedAt) > w.cfg.GiveUpAfter {
-		w.giveUp(bg, log, it, &giveUp{reason: "kept failing for " + w.cfg.GiveUpAfter.String() + ": " + reason, err: err})
+		w.giveUp(bg, log, it, &giveUpError{reason: "kept failing for " + w.cfg.GiveUpAfter.String() + ": " + reason, err: err})
 		return
 	}
 	next := time.Now().Add(w.cfg.Backoff(it.Attempts))
@@ -212,7 +212,7 @@ func (w *Worker) handle(ctx context.Context, it models.OutboxItem) {
 	log.Warn("outbox: not done, will retry", slog.String("err", reason), slog.Time("next_attempt", next))
 }
 
-func (w *Worker) giveUp(ctx context.Context, log *slog.Logger, it models.OutboxItem, g *giveUp) {
+func (w *Worker) giveUp(ctx context.Context, log *slog.Logger, it models.OutboxItem, g *giveUpError) {
 	reason := mail.MaskAddresses(g.reason)
 	if err := w.cfg.Store.OutboxGiveUp(ctx, it.ID, reason); err != nil {
 		log.Error("outbox: give up not recorded", slog.String("err", err.Error()))
