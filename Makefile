@@ -115,7 +115,7 @@ test: vet check-generated lint ## what CI runs: vet, check-generated, lint, then
 	scripts/need.sh /usr/bin/chromium chromium >/dev/null
 	scripts/need.sh node nodejs >/dev/null
 	scripts/need.sh soffice libreoffice-calc-nogui --no-install-recommends >/dev/null
-	node --test static/js/
+	node --test --test-reporter=spec static/js/
 	$(if $(RACE),,echo "test: no C compiler, so no race detector (install gcc for -race)")
 	$(TEST_ENV) $(GOTESTSUM) $(RACE) -count=1 -timeout $(TEST_TIMEOUT) ./...
 
