@@ -200,13 +200,14 @@ func (s *Server) eventRotateKey(c echo.Context) error {
 	return seeOther(c, paths.EditEvent(ev.Slug))
 }
 
-// qrPNG writes text as a QR code PNG.
+// qrPNG writes text as a QR code PNG, never stored by the browser: a personal QR names its person,
+// and a kiosk's next candidate must not find the previous one's in the cache.
 func qrPNG(c echo.Context, text string, size int) error {
 	png, err := qrcode.Encode(text, qrcode.Medium, size)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-cache")
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "image/png", png)
 }
 

@@ -53,6 +53,11 @@ func TestThanksShowsThePersonalQRAndWhereTheLinkGoes(t *testing.T) {
 	if alt, _ := qr.Attr("alt"); strings.TrimSpace(alt) == "" {
 		t.Error("personal-qr has no alt text")
 	}
+	// the QR image names the person: a kiosk or shared phone must not keep it in its cache
+	src, _ := qr.Attr("src")
+	if img := a.client().get(src); img.status != http.StatusOK || img.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("personal QR: %d, Cache-Control %q, want 200 and no-store", img.status, img.header.Get("Cache-Control"))
+	}
 	if p.testid("self-service-link").Length() != 0 {
 		t.Error("the confirmation links to the private page")
 	}
