@@ -122,11 +122,11 @@ func (s *Server) checkInWhileDown(c echo.Context) error {
 		l = s.i18n.For(cached.texts.Contact.Language) // the language of the texts we have
 	}
 	stampValue := ""
-	if k := s.formKey.key.Load(); k != nil {
-		if st, problem := checkStamp(*k, ev.ID, post.Stamp, time.Now()); problem != stampMissing {
+	if k, ok := s.store.LoadedSecret(stampSecretName); ok {
+		if st, problem := checkStamp(k, ev.ID, post.Stamp, time.Now()); problem != stampMissing {
 			stampValue = st.raw // the form's own stamp: sending it again is not "too fast"
 		} else {
-			stampValue = newStamp(*k, ev.ID, time.Now(), texts.Contact.ID, texts.TalentPool.ID)
+			stampValue = newStamp(k, ev.ID, time.Now(), texts.Contact.ID, texts.TalentPool.ID)
 		}
 	}
 	vm := pages.CheckInVM{Event: ev.Name, Company: ev.Company, Action: paths.CheckIn(key), Stamp: stampValue,

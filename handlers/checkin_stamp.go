@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -40,20 +39,9 @@ type stamp struct {
 	raw                   string
 }
 
-// secretCache keeps the signing key after the first load from the database.
-type secretCache struct{ key atomic.Pointer[[]byte] }
-
 // stampKey returns the form-stamp HMAC key, loading (or creating) it on first use.
 func (s *Server) stampKey(ctx context.Context) ([]byte, error) {
-	if k := s.formKey.key.Load(); k != nil {
-		return *k, nil
-	}
-	k, err := s.store.Secret(ctx, stampSecretName)
-	if err != nil {
-		return nil, err
-	}
-	s.formKey.key.Store(&k)
-	return k, nil
+	return s.store.Secret(ctx, stampSecretName)
 }
 
 func stampMAC(key []byte, parts ...string) []byte {

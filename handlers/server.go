@@ -80,7 +80,6 @@ type Server struct {
 	company    string
 	trustProxy bool
 	limits     limiters
-	formKey    secretCache // the check-in form stamp key, loaded once (checkin_stamp.go)
 	mail       MailSetup
 	mailStats  statsCache // the mail queue's numbers for the admins' banner (mail.go)
 	ints       Integrations

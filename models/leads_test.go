@@ -442,4 +442,16 @@ func TestSecretIsCreatedOnceAndShared(t *testing.T) {
 	if string(other) == string(got[0]) {
 		t.Fatal("two names share one secret")
 	}
+	// another instance reads the same secret; it has none loaded before it asks
+	second := models.NewStore(db.Gorm)
+	if _, ok := second.LoadedSecret("test_key"); ok {
+		t.Fatal("a new Store has a secret loaded before reading it")
+	}
+	k, err := second.Secret(context.Background(), "test_key")
+	if err != nil || string(k) != string(got[0]) {
+		t.Fatalf("the second instance's secret %x (%v), want the first's", k, err)
+	}
+	if loaded, ok := second.LoadedSecret("test_key"); !ok || string(loaded) != string(k) {
+		t.Fatal("the secret read is not kept for use while the database is away")
+	}
 }

@@ -13,6 +13,9 @@ const secretSize = 32
 // instance asks. Concurrent first calls (on one or several instances) all get the same value:
 // the insert is skipped when the row exists, and everyone reads what won.
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	if v, ok := s.LoadedSecret(name); ok {
+		return v, nil
+	}
 	fresh := make([]byte, secretSize)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, fmt.Errorf("models: secret %s: random: %w", name, err)
@@ -29,5 +32,16 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	if len(value) < 16 {
 		return nil, fmt.Errorf("models: secret %s: only %d bytes stored", name, len(value))
 	}
+	s.secrets.Store(name, value)
 	return value, nil
+}
+
+// LoadedSecret returns a secret this Store has already read, without asking the database (for
+// pages shown while it is unreachable).
+func (s *Store) LoadedSecret(name string) ([]byte, bool) {
+	v, ok := s.secrets.Load(name)
+	if !ok {
+		return nil, false
+	}
+	return v.([]byte), true
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -23,6 +24,7 @@ type Store struct {
 	notifier        *notifier     // announces lead changes after commit (notify.go)
 	cache           *lookupCache  // the check-in's hot lookups (cache.go)
 	hashing         chan struct{} // bounds the password hashes computed at once (password.go)
+	secrets         sync.Map      // name → []byte: app secrets never change once made (secrets.go)
 }
 
 // NewStore returns a Store on db.
