@@ -195,7 +195,7 @@ func (s *Server) receiveCheckIn(c echo.Context, ev models.Event, site checkInSit
 		if site.kiosk {
 			return none, true, seeOther(c, paths.Kiosk(ev.Slug))
 		}
-		return none, true, seeOther(c, paths.Thanks(decoyToken(key, "thanks", thanksTokenBytes, ev.ID)))
+		return none, true, seeOther(c, paths.Thanks(decoyToken(key, "thanks", models.ThanksTokenBytes, ev.ID)))
 	}
 	qs, err := s.store.Questions(ctx, ev.ID)
 	if err != nil {

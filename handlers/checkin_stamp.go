@@ -114,10 +114,3 @@ func decoyEvent(key []byte, kind string, n int, token string) (int64, bool) {
 	}
 	return int64(binary.BigEndian.Uint64(b[8:16]) ^ binary.BigEndian.Uint64(stampMAC(key, "decoy-id", string(b[:8])))), true
 }
-
-// Token sizes in bytes, as models makes them: a submission's personal QR code and its
-// confirmation page token.
-const (
-	personalTokenBytes = 24
-	thanksTokenBytes   = 24
-)

@@ -511,7 +511,7 @@ func TestCheckInStampAndDecoyTokens(t *testing.T) {
 			t.Errorf("%s: problem %v, want %v", what, p, tc.want)
 		}
 	}
-	for _, n := range []int{personalTokenBytes, thanksTokenBytes, 32} {
+	for _, n := range []int{models.PersonalTokenBytes, models.ThanksTokenBytes, 32} {
 		d := decoyToken(key, "self", n, 42)
 		if real := models.NewToken(n); len(d) != len(real) {
 			t.Errorf("decoy of %d bytes has %d characters, a real token %d", n, len(d), len(real))

@@ -91,7 +91,7 @@ func (s *Server) decoyThanks(c echo.Context, token string, notFound error) error
 	if err != nil {
 		return err
 	}
-	id, ok := decoyEvent(key, "thanks", thanksTokenBytes, token)
+	id, ok := decoyEvent(key, "thanks", models.ThanksTokenBytes, token)
 	if !ok {
 		return notFound
 	}
@@ -100,7 +100,7 @@ func (s *Server) decoyThanks(c echo.Context, token string, notFound error) error
 		return notFound
 	}
 	l := s.candidateLang(c, "", ev.Language)
-	return s.thanksPage(c, ev, l, pages.ThanksVM{QR: paths.PersonalQR(decoyToken(key, "personal", personalTokenBytes, ev.ID))})
+	return s.thanksPage(c, ev, l, pages.ThanksVM{QR: paths.PersonalQR(decoyToken(key, "personal", models.PersonalTokenBytes, ev.ID))})
 }
 
 // personal is what a candidate's personal QR opens: staff land on the lead; anyone else sees
@@ -135,7 +135,7 @@ func (s *Server) personalQR(c echo.Context) error {
 	_, err := s.store.LeadByPersonalCode(ctx, token)
 	if errors.Is(err, models.ErrNotFound) {
 		key, kerr := s.stampKey(ctx)
-		if _, ok := decoyEvent(key, "personal", personalTokenBytes, token); kerr != nil || !ok {
+		if _, ok := decoyEvent(key, "personal", models.PersonalTokenBytes, token); kerr != nil || !ok {
 			return errUnknownLink
 		}
 	} else if err != nil {

@@ -22,10 +22,11 @@ type CheckInResult struct {
 	Created     bool
 }
 
-// Token sizes, in bytes of entropy.
+// Token sizes, in bytes of entropy. The handlers make decoy tokens of the same sizes, so a
+// refused check-in's answer looks like an accepted one.
 const (
-	personalTokenBytes = 24
-	thanksTokenBytes   = 24
+	PersonalTokenBytes = 24
+	ThanksTokenBytes   = 24
 	codeBytes          = 24
 	linkTokenBytes     = 32
 )
@@ -83,7 +84,7 @@ func upsertLead(tx *gorm.DB, ev Event, in LeadInput, source string, staffID int6
 	err := tx.Raw(insertLeadSQL+onConflict, map[string]any{
 		"event": ev.ID, "name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company,
 		"title": in.Title, "linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message,
-		"interests": interests, "source": source, "ptoken": NewToken(personalTokenBytes), "staff": staffID,
+		"interests": interests, "source": source, "ptoken": NewToken(PersonalTokenBytes), "staff": staffID,
 		"language": leadLanguage(ev, in), "answers": in.Answers.orEmpty(),
 	}).Scan(&row).Error
 	if err != nil {
@@ -163,7 +164,7 @@ func (s *Store) checkInTx(ctx context.Context, ev Event, in LeadInput) (CheckInR
 				v.Changes.Consents = append(v.Changes.Consents, ConsentAsk{Purpose: t.Purpose, TextID: t.ID, Version: t.Version})
 			}
 		}
-		res.ThanksToken = NewToken(thanksTokenBytes)
+		res.ThanksToken = NewToken(ThanksTokenBytes)
 		if err := insertVisit(tx, &v, res.ThanksToken); err != nil {
 			return err
 		}

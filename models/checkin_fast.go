@@ -107,14 +107,14 @@ func (s *Store) checkInFirst(ctx context.Context, ev Event, in LeadInput) (Check
 		return CheckInResult{}, false, err
 	}
 	lang := leadLanguage(ev, in)
-	thanks, code := NewToken(thanksTokenBytes), NewToken(codeBytes)
+	thanks, code := NewToken(ThanksTokenBytes), NewToken(codeBytes)
 	var row checkInRow
 	err = scanOne(s.ctx(ctx), &row, checkInFirstSQL, map[string]any{
 		"event": ev.ID, "key": ev.CheckinKey, "lang": lang, "consent": in.Consent, "pool": in.TalentPool,
 		"ctext": in.ContactTextID, "ptext": in.TalentPoolTextID,
 		"name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company, "title": in.Title,
 		"linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message, "interests": interests,
-		"ptoken": NewToken(personalTokenBytes), "answers": answers, "typed": typedJSON, "thanks": HashToken(thanks),
+		"ptoken": NewToken(PersonalTokenBytes), "answers": answers, "typed": typedJSON, "thanks": HashToken(thanks),
 		"code": code,
 	})
 	switch {
@@ -270,7 +270,7 @@ func (s *Store) checkInRepeat(ctx context.Context, ev Event, in LeadInput) (Chec
 			"ctext": in.ContactTextID, "ptext": in.TalentPoolTextID,
 			"name": in.Name, "email": in.Email, "phone": in.Phone, "company": in.Company, "title": in.Title,
 			"linkedin": in.LinkedIn, "github": in.GitHub, "cv": in.CVURL, "message": in.Message, "interests": interests,
-			"ptoken": NewToken(personalTokenBytes), "answers": answers,
+			"ptoken": NewToken(PersonalTokenBytes), "answers": answers,
 		}); err != nil {
 			return fmt.Errorf("models: check in again: %w", err)
 		}
@@ -295,7 +295,7 @@ func (s *Store) checkInRepeat(ctx context.Context, ev Event, in LeadInput) (Chec
 		if err != nil {
 			return err
 		}
-		thanks, code := NewToken(thanksTokenBytes), NewToken(codeBytes)
+		thanks, code := NewToken(ThanksTokenBytes), NewToken(codeBytes)
 		h := HashToken(thanks)
 		var out visitRow
 		if err := scanOne(tx, &out, repeatVisitSQL, map[string]any{

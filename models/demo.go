@@ -92,7 +92,7 @@ func seedChunkTx(tx *gorm.DB, ev Event, texts ConsentTexts, chunk []SeedLead) er
 		}
 		for i, v := range []string{id, l.Name, l.Email, l.Phone, l.Company, l.Title, l.LinkedIn, l.GitHub, l.CVURL,
 			l.Message, interests.(string), l.Source, l.BadgeCode, strconv.Itoa(visits), ts(l.FirstSeen), ts(last),
-			NewToken(personalTokenBytes), "", rating, ratedAt, tags.(string)} {
+			NewToken(PersonalTokenBytes), "", rating, ratedAt, tags.(string)} {
 			lc[i] = append(lc[i], v)
 		}
 		for _, c := range l.Conversations {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -79,10 +80,6 @@ func (s *Store) VisitByConfirmLink(ctx context.Context, token string) (Visit, Le
 	return v, l, err
 }
 
-// leadColumns are the columns a confirmed change may set, by form field.
-var changeColumns = map[string]string{"name": "name", "phone": "phone", "company": "company", "title": "title",
-	"linkedin": "linkedin", "github": "github", "cv_url": "cv_url", "message": "message"}
-
 // ConfirmVisit applies what a repeat check-in asked for, exactly once however often the link is
 // opened or raced: the details it typed, the interests it added and the consents it ticked (to
 // the wording shown then, recorded as given by the candidate). ErrTokenUsed as for
@@ -131,8 +128,8 @@ func (s *Store) ConfirmVisit(ctx context.Context, token string) (Lead, error) {
 func applyChanges(tx *gorm.DB, v Visit) (Lead, error) {
 	set := map[string]any{"updated_at": gorm.Expr("now()")}
 	for _, f := range v.Changes.Fields {
-		if col, ok := changeColumns[f.Field]; ok {
-			set[col] = f.To
+		if slices.Contains(ChangeFields, f.Field) { // a form field is its column's name
+			set[f.Field] = f.To
 		}
 	}
 	if len(v.Changes.Interests) > 0 {

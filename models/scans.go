@@ -79,7 +79,7 @@ func upsertScanned(tx *gorm.DB, ev Event, staffID int64, in ScanInput, out *upse
 	fields := map[string]any{
 		"event": ev.ID, "name": clip(nfc(in.Name), 200), "phone": clip(in.Phone, 40), "company": clip(nfc(in.Company), 200),
 		"title": clip(nfc(in.Title), 200), "linkedin": clip(in.LinkedIn, 500), "github": clip(in.GitHub, 500),
-		"cv": clip(in.Website, 500), "ptoken": NewToken(personalTokenBytes), "staff": staffID,
+		"cv": clip(in.Website, 500), "ptoken": NewToken(PersonalTokenBytes), "staff": staffID,
 		"email": nil, "code": nil, "language": leadLanguage(ev, LeadInput{}),
 	}
 	// Fill what the lead lacks; never overwrite what a person typed.
