@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -615,6 +616,30 @@ func TestCheckInDraftAndClosedEvents(t *testing.T) {
 	}
 	if n := leadCount(t, a, ev); n != 0 {
 		t.Fatalf("%d leads saved at a closed event", n)
+	}
+}
+
+// One address (a script, or a venue's NAT) gets 300 check-ins at once and then one every 6 s:
+// the form cannot be used to mail thousands of strangers an hour. The 301st keeps what was typed.
+func TestCheckInsFromOneAddressAreBounded(t *testing.T) {
+	t.Parallel()
+	a, ev := checkInApp(t, withRateLimits)
+	c := a.client()
+	f := minimalForm()
+	for i := range 300 {
+		f.Set("email", "stranger"+strconv.Itoa(i)+"@example.com")
+		if p := c.checkIn(ev, f); p.status != http.StatusSeeOther {
+			t.Fatalf("check-in %d from one address: %d", i+1, p.status)
+		}
+	}
+	f.Set("email", "one-more@example.com")
+	p := c.checkIn(ev, f)
+	wantStatus(t, p, http.StatusTooManyRequests)
+	if got := formValues(p); got.Get("email") != "one-more@example.com" {
+		t.Errorf("typed values lost: %v", got)
+	}
+	if n := leadCount(t, a, ev); n != 300 {
+		t.Errorf("%d leads, want 300", n)
 	}
 }
 

@@ -176,9 +176,12 @@ func newServer(d Deps) *Server {
 	sm.ErrorFunc = s.sessionError
 	s.sessions = sm
 
-	// Many phones share one venue IP: the per-IP limit is generous; the per-email one is tight.
+	// Many phones share one venue IP: the per-IP limit is generous — 300 at once, then 600 an
+	// hour, more than a busy booth's whole queue — yet each check-in mails the address typed, so
+	// one script cannot make the company's mail go to thousands of strangers an hour. The
+	// per-email limit is tight.
 	s.limits.checkinIP = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(5), Burst: 300, ExpiresIn: 10 * time.Minute})
+		Rate: rate.Every(6 * time.Second), Burst: 300, ExpiresIn: time.Hour})
 	s.limits.checkinEmail = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Every(2 * time.Minute), Burst: 5, ExpiresIn: 30 * time.Minute})
 	// A kiosk is one device for many people, one at a time: a check-in takes a person well over
